@@ -1,0 +1,5 @@
+"""Run the command line interface with `python -m ssg`."""
+
+from ssg.cli import main
+
+main()

@@ -1,0 +1,180 @@
+"""The `ssg` command line: parse options, call one core function, map errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ssg import __version__
+from ssg.build import BuildOptions, BuildReport, build
+from ssg.config import SiteConfig, load_config
+from ssg.content.collect import Selection
+from ssg.errors import Problem, SsgError
+from ssg.render import Progress
+from ssg.scaffold import init_site, new_essay
+
+SITE_OPTION = click.option(
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder holding site.yml and essays/.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="ssg")
+def main() -> None:
+    """ssg builds a private website from Markdown essays with reflection questions and worksheets.
+
+    \b
+    Examples:
+      ssg build                 build the site in the current folder into _site/
+      ssg serve                 preview it at http://127.0.0.1:8000/
+      ssg new "Über Größe"      start essays/ueber-groesse.md
+      ssg init mein-journal     start a new site
+    """
+
+
+def _load(site_dir: Path, quiet: bool) -> SiteConfig:
+    config, warnings = load_config(site_dir)
+    _print_problems(warnings, quiet)
+    return config
+
+
+def _print_problems(problems: list[Problem], quiet: bool) -> None:
+    if quiet:
+        return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _guard(verbose: bool, action: Callable[[], Any]) -> Any:
+    """Run `action`; show unexpected failures without a traceback unless verbose."""
+    try:
+        return action()
+    except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if verbose:
+            traceback.print_exc()
+        else:
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)", err=True)
+        sys.exit(1)
+
+
+@main.command("build")
+@SITE_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder [default: 'output' from site.yml, _site].",
+)
+@click.option("--drafts", is_flag=True, help="Include essays marked draft: true.")
+@click.option("--future", is_flag=True, help="Include essays dated in the future.")
+@click.option("--clean", is_flag=True, help="Also delete files in the output folder that ssg did not make.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print each step's time, and tracebacks of internal errors.")
+def build_command(
+    site_dir: Path, output: Path | None, drafts: bool, future: bool, clean: bool, quiet: bool, verbose: bool
+) -> None:
+    """Build the site into its output folder.
+
+    Nothing is changed if the build fails: the previous output stays as it was.
+
+    \b
+    Examples:
+      ssg build
+      ssg build -s ~/journal -o /tmp/preview --drafts
+    """
+
+    def run() -> BuildReport:
+        config = _load(site_dir, quiet)
+        if output is not None:
+            config = config.with_output(output)
+        options = BuildOptions(selection=Selection(drafts=drafts, future=future), clean=clean)
+        report = build(config, options, _progress_factory(quiet))
+        _print_problems(report.warnings, quiet)
+        if not quiet:
+            _summary(config, report, verbose)
+        return report
+
+    _guard(verbose, run)
+
+
+def _progress_factory(quiet: bool) -> Callable[[int], Progress | None]:
+    def factory(total: int) -> Progress | None:
+        if quiet or total < 500 or not sys.stderr.isatty():
+            return None
+        bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+        bar.__enter__()
+        done = [0]
+
+        def update(n: int) -> None:
+            bar.update(n)
+            done[0] += n
+            if done[0] >= total:
+                bar.__exit__(None, None, None)
+
+        return update
+
+    return factory
+
+
+def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
+    write = report.write
+    assert write is not None
+    try:
+        where = config.output.relative_to(Path.cwd().resolve())
+    except ValueError:
+        where = config.output
+    click.echo(
+        f"Built {report.pages} pages ({report.files} files) in {report.seconds:.2f} s into {where}/: "
+        f"{write.written} written, {write.unchanged} unchanged, {write.removed} removed."
+    )
+    if write.kept:
+        click.echo(f"Kept {len(write.kept)} file(s) ssg did not make (use --clean to delete them).", err=True)
+    if verbose:
+        for name, seconds in report.steps:
+            click.echo(f"  {name:<10} {seconds * 1000:8.1f} ms")
+
+
+@main.command("new")
+@click.argument("title")
+@SITE_OPTION
+def new_command(title: str, site_dir: Path) -> None:
+    """Start a new essay: essays/<slug>.md with a front-matter skeleton.
+
+    \b
+    Example:
+      ssg new "Über Größe"      creates essays/ueber-groesse.md
+    """
+    path = new_essay(site_dir, title, date.today())
+    click.echo(f"Created {path}")
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Mein Journal", show_default=True, help="The site's title.")
+def init_command(folder: Path, title: str) -> None:
+    """Start a new site in FOLDER: site.yml and one example essay.
+
+    \b
+    Example:
+      ssg init mein-journal && cd mein-journal && ssg build
+    """
+    for path in init_site(folder, title, date.today()):
+        click.echo(f"Created {path}")
+    click.echo(f"Next: cd {folder} && ssg serve")
+
+
+__all__ = ["SsgError", "main"]

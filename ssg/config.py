@@ -1,0 +1,216 @@
+"""Read site.yml into a frozen SiteConfig, collecting every problem at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from ssg import yamlload
+from ssg.errors import ConfigError, Problem
+
+CONFIG_FILE = "site.yml"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who writes the site and how readers reach them privately."""
+
+    name: str = "Der Autor"
+    email: str = ""
+    public_key_url: str = ""
+    messenger: str = ""
+
+
+@dataclass(frozen=True)
+class UrlSegments:
+    """The words used in URLs; German by default."""
+
+    tags: str = "themen"
+    archive: str = "archiv"
+    worksheets: str = "arbeitsblaetter"
+    worksheet: str = "arbeitsblatt"
+    booklet: str = "heft"
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """Switches for the Markdown renderer."""
+
+    html: bool = True
+    typographer: bool = True
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yml says, with defaults filled in and paths resolved."""
+
+    root: Path
+    title: str = "Mein Journal"
+    description: str = ""
+    language: str = "de"
+    base_url: str = "https://example.org/"
+    author: Author = field(default_factory=Author)
+    theme: str = "default"
+    output: Path = Path("_site")
+    timezone: str = "Europe/Berlin"
+    urls: UrlSegments = field(default_factory=UrlSegments)
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
+    static: str = "static"
+    words_per_minute: int = 200
+    feed_items: int = 20
+
+    @property
+    def base_path(self) -> str:
+        """Return the path part of base_url, always ending in '/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the site's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def essays_dir(self) -> Path:
+        """Return the folder holding the essays."""
+        return self.root / "essays"
+
+    def with_output(self, output: Path) -> SiteConfig:
+        """Return a copy writing to another output directory."""
+        return replace(self, output=output.resolve())
+
+
+_SECTIONS: dict[str, type[Any]] = {"author": Author, "urls": UrlSegments, "markdown": MarkdownOptions}
+_SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - {"root"}
+
+
+def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
+    """Load `root/site.yml`; raise ConfigError listing all errors; return warnings."""
+    path = root / CONFIG_FILE
+    rel = CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError([Problem(str(path), None, "no site.yml here (is this a site folder?)")])
+    try:
+        data = yamlload.load(path.read_text(encoding="utf-8-sig")) or yamlload.LineMap()
+    except UnicodeDecodeError:
+        raise ConfigError([Problem(rel, None, "file is not valid UTF-8")]) from None
+    except yamlload.YamlError as exc:
+        raise ConfigError([Problem(rel, exc.line, exc.message)]) from None
+    if not isinstance(data, yamlload.LineMap):
+        raise ConfigError([Problem(rel, 1, "site.yml must be a mapping of settings")])
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = data.line_of(key)
+        if key in _SECTIONS:
+            values[key] = _section(_SECTIONS[key], key, value, line, problems)
+        elif key in _SIMPLE:
+            values[key] = _coerce(SiteConfig, key, value, line, problems)
+        else:
+            problems.append(Problem(rel, line, f"unknown setting '{key}' (ignored)", "warning"))
+    config = _finish(root, values, data, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or config is None:
+        raise ConfigError(problems)
+    return config, problems
+
+
+_ANNOTATION_TYPES: dict[str, type[Any]] = {"str": str, "bool": bool, "int": int, "Path": str}
+
+
+def _field_type(cls: type[Any], name: str) -> type[Any]:
+    annotation = next(f.type for f in fields(cls) if f.name == name)
+    return _ANNOTATION_TYPES[str(annotation)]
+
+
+def _coerce(cls: type[Any], key: str, value: Any, line: int, problems: list[Problem]) -> Any:
+    expected = _field_type(cls, key)
+    if expected is bool and isinstance(value, bool):
+        return value
+    if expected is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if expected is str and isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value).strip()
+    if expected is str and value is None:
+        return ""
+    problems.append(Problem(CONFIG_FILE, line, f"'{key}' must be {_TYPE_NAMES[expected]}"))
+    return None
+
+
+_TYPE_NAMES = {str: "text", bool: "true or false", int: "a whole number"}
+
+
+def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Problem]) -> Any:
+    if value is None:
+        return cls()
+    if not isinstance(value, yamlload.LineMap):
+        problems.append(Problem(CONFIG_FILE, line, f"'{name}' must be a mapping"))
+        return cls()
+    known = {f.name for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, item in value.items():
+        item_line = value.line_of(key)
+        if key not in known:
+            msg = f"unknown setting '{name}.{key}' (ignored)"
+            problems.append(Problem(CONFIG_FILE, item_line, msg, "warning"))
+            continue
+        coerced = _coerce(cls, key, item, item_line, problems)
+        if coerced is not None:
+            kwargs[key] = coerced
+    return cls(**kwargs)
+
+
+def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems: list[Problem]) -> SiteConfig | None:
+    if any(v is None for v in values.values()):
+        return None
+    output = values.pop("output", None)
+    config = SiteConfig(root=root.resolve(), **values)
+    config = config.with_output(root / output) if output else config.with_output(root / "_site")
+    _check_base_url(config, data, problems)
+    _check_language(config, data, problems)
+    _check_timezone(config, data, problems)
+    _check_segments(config, data, problems)
+    if config.feed_items < 0:
+        problems.append(Problem(CONFIG_FILE, data.line_of("feed_items"), "must be 0 (all essays) or more"))
+    if config.words_per_minute <= 0:
+        problems.append(Problem(CONFIG_FILE, data.line_of("words_per_minute"), "must be positive"))
+    return config
+
+
+def _check_base_url(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    parts = urlsplit(config.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        msg = f"base_url must be an absolute http(s) URL like https://example.org/, not {config.base_url!r}"
+        problems.append(Problem(CONFIG_FILE, data.line_of("base_url"), msg))
+    elif not config.base_url.endswith("/"):
+        object.__setattr__(config, "base_url", config.base_url + "/")
+
+
+def _check_language(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    try:
+        Locale.parse(config.language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        msg = f"unknown language {config.language!r} (use a code like 'de' or 'en')"
+        problems.append(Problem(CONFIG_FILE, data.line_of("language"), msg))
+
+
+def _check_timezone(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        msg = f"unknown time zone {config.timezone!r} (use a name like 'Europe/Berlin')"
+        problems.append(Problem(CONFIG_FILE, data.line_of("timezone"), msg))
+
+
+def _check_segments(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    urls = data.get("urls")
+    for f in fields(UrlSegments):
+        segment = getattr(config.urls, f.name)
+        if not segment or segment in (".", "..") or any(c in segment for c in "/\\?#%" + os.sep):
+            line = urls.line_of(f.name) if isinstance(urls, yamlload.LineMap) else data.line
+            problems.append(Problem(CONFIG_FILE, line, f"urls.{f.name} must be one plain path word"))

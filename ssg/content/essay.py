@@ -1,0 +1,130 @@
+"""Essay: one Markdown file with front matter, read into a frozen dataclass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ssg import urls
+from ssg.config import SiteConfig
+from ssg.content import frontmatter
+from ssg.content.reader import Reader
+from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksheet
+from ssg.errors import ContentError
+from ssg.yamlload import LineMap
+
+KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Essay:
+    """An essay as its author wrote it, validated, not yet rendered."""
+
+    source: str
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    tags: tuple[str, ...]
+    summary: str
+    draft: bool
+    body: str
+    body_line: int
+    prompts: tuple[Prompt, ...]
+    worksheet: Worksheet | None
+    words: int
+
+    def reading_minutes(self, words_per_minute: int) -> int:
+        """Return the reading time in whole minutes, at least one."""
+        return max(1, round(self.words / words_per_minute))
+
+    @property
+    def has_worksheet_page(self) -> bool:
+        """Tell whether the essay gets a worksheet page (prompts or a worksheet)."""
+        return bool(self.prompts) or self.worksheet is not None
+
+
+def load_essay(path: Path, config: SiteConfig, reader: Reader) -> Essay | None:
+    """Read one essay file; record problems in `reader`; None if it has errors."""
+    try:
+        text = frontmatter.normalize(path.read_bytes(), reader.path)
+        data, body, body_line = frontmatter.split(text, reader.path)
+    except ContentError as exc:
+        reader.problems.extend(exc.problems)
+        return None
+    except OSError as exc:
+        reader.error(None, f"cannot read file: {exc.strerror}")
+        return None
+    before = len(reader.problems)
+    essay = _build(data, body, body_line, config, reader)
+    failed = any(p.severity == "error" for p in reader.problems[before:])
+    return None if failed else essay
+
+
+def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:
+    reader.unknown_keys(data, KNOWN_KEYS, "")
+    title = reader.text(data, "title", required=True)
+    published = _parse_date(data, "date", config, reader, required=True)
+    tags, tag_lines = reader.text_list(data, "tags", "")
+    for tag, line in zip(tags, tag_lines, strict=True):
+        if not urls.slug(tag):
+            reader.error(line, f"tag {tag!r} has no letters or digits to make a URL from")
+    return Essay(
+        source=reader.path,
+        slug=_slug(data, title, config, reader),
+        title=title,
+        date=published or datetime(1970, 1, 1, tzinfo=config.tz),
+        updated=_parse_date(data, "updated", config, reader, required=False),
+        tags=tuple(dict.fromkeys(t for t in tags if t)),
+        summary=reader.text(data, "summary"),
+        draft=reader.boolean(data, "draft", "", False),
+        body=body,
+        body_line=body_line,
+        prompts=parse_prompts(data.get("prompts"), data.line_of("prompts"), reader),
+        worksheet=parse_worksheet(data.get("worksheet"), data.line_of("worksheet"), title, reader),
+        words=len(_WORD.findall(body)),
+    )
+
+
+def _slug(data: LineMap, title: str, config: SiteConfig, reader: Reader) -> str:
+    explicit = reader.text(data, "slug")
+    if explicit:
+        if not urls.is_safe_slug(explicit):
+            hint = urls.slug(explicit)
+            msg = f"slug {explicit!r} is not allowed: use lowercase letters, digits and '-' (e.g. {hint!r})"
+            reader.error(data.line_of("slug"), msg)
+            return ""
+        value, line = explicit, data.line_of("slug")
+    else:
+        value, line = urls.slug(title), data.line_of("title")
+        if title and not value:
+            reader.error(line, "cannot make a URL from the title: add a 'slug'")
+    if value in urls.reserved_segments(config.urls):
+        reader.error(line, f"slug {value!r} is reserved for another page of the site: choose another 'slug'")
+    return value
+
+
+def _parse_date(data: LineMap, key: str, config: SiteConfig, reader: Reader, required: bool) -> datetime | None:
+    value: Any = data.get(key)
+    line = data.line_of(key)
+    if value is None:
+        if required:
+            reader.error(line, f"'{key}' is missing (write it as YYYY-MM-DD)")
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=config.tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=config.tz)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.tz)
+    reader.error(line, f"'{key}' is not a date: {value!r} (write it as YYYY-MM-DD)")
+    return None

@@ -1,0 +1,41 @@
+"""Split an essay file into its YAML front matter and its Markdown body."""
+
+from __future__ import annotations
+
+from ssg import yamlload
+from ssg.errors import ContentError
+
+_OPEN = "---"
+_CLOSE = ("---", "...")
+
+
+def normalize(raw: bytes, path: str) -> str:
+    """Decode UTF-8 (with or without BOM) and turn CRLF/CR line endings into LF."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(path, line, "file is not valid UTF-8 (save it as UTF-8)") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:
+    """Return (front matter mapping, body, 1-based line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _OPEN:
+        raise ContentError(path, 1, "missing front matter: the file must start with a line '---'")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSE), None)
+    if end is None:
+        raise ContentError(path, 1, "front matter is not closed: add a line '---' after it")
+    block = "\n".join(lines[1:end])
+    try:
+        data = yamlload.load(block, line_offset=1)
+    except yamlload.YamlError as exc:
+        raise ContentError(path, exc.line, exc.message) from None
+    if data is None:
+        data = yamlload.LineMap()
+        data.line = 2
+    if not isinstance(data, yamlload.LineMap):
+        raise ContentError(path, 2, "front matter must be a mapping of 'key: value' lines")
+    body = "\n".join(lines[end + 1 :])
+    return data, body, end + 2

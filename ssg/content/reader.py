@@ -1,0 +1,107 @@
+"""Typed access to front-matter mappings that records problems with their lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ssg.errors import Problem
+from ssg.yamlload import LineList, LineMap
+
+_MISSING = object()
+
+
+@dataclass
+class Reader:
+    """Reads values out of LineMaps and collects a Problem for each bad one."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int | None, message: str) -> None:
+        """Record an error at `line`."""
+        self.problems.append(Problem(self.path, line, message))
+
+    def warn(self, line: int | None, message: str) -> None:
+        """Record a warning at `line`."""
+        self.problems.append(Problem(self.path, line, message, "warning"))
+
+    def unknown_keys(self, data: LineMap, known: Iterable[str], where: str) -> None:
+        """Warn about each key of `data` that is not in `known`."""
+        allowed = set(known)
+        for key in data:
+            if key not in allowed:
+                options = ", ".join(sorted(allowed))
+                self.warn(data.line_of(key), f"{where}unknown key '{key}' (ignored; known: {options})")
+
+    def text(self, data: LineMap, key: str, where: str = "", required: bool = False) -> str:
+        """Return a string value ('' when absent); numbers are accepted as text."""
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            if required:
+                self.error(data.line_of(key), f"{where}'{key}' is missing")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(data.line_of(key), f"{where}'{key}' must be text")
+            return ""
+        result = str(value).strip()
+        if required and not result:
+            self.error(data.line_of(key), f"{where}'{key}' must not be empty")
+        return result
+
+    def number(self, data: LineMap, key: str, where: str, default: float | None) -> float | None:
+        """Return a number value, or `default` when absent."""
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(data.line_of(key), f"{where}'{key}' must be a number")
+            return default
+        return float(value)
+
+    def integer(self, data: LineMap, key: str, where: str, default: int) -> int:
+        """Return a whole-number value, or `default` when absent."""
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(data.line_of(key), f"{where}'{key}' must be a whole number")
+            return default
+        return value
+
+    def boolean(self, data: LineMap, key: str, where: str, default: bool = False) -> bool:
+        """Return a true/false value, or `default` when absent."""
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(data.line_of(key), f"{where}'{key}' must be true or false")
+            return default
+        return value
+
+    def text_list(self, data: LineMap, key: str, where: str) -> tuple[list[str], list[int]]:
+        """Return a list of strings (a single string counts as a list of one) and their lines."""
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return [], []
+        line = data.line_of(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return [str(value).strip()], [line]
+        if not isinstance(value, LineList):
+            self.error(line, f"{where}'{key}' must be a list")
+            return [], []
+        items: list[str] = []
+        lines: list[int] = []
+        for item, item_line in zip(value, value.item_lines, strict=True):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.error(item_line, f"{where}'{key}' items must be text")
+                continue
+            items.append(str(item).strip())
+            lines.append(item_line)
+        return items, lines
+
+
+def as_map(value: Any) -> LineMap | None:
+    """Return `value` if it is a mapping from YAML, else None."""
+    return value if isinstance(value, LineMap) else None

@@ -1,0 +1,405 @@
+"""Prompts and worksheet front matter -> typed, validated model; scoring."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ssg.content import formula
+from ssg.content.reader import Reader, as_map
+from ssg.yamlload import LineList, LineMap
+
+FIELD_TYPES = ("text", "scale", "choice", "number", "computed")
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+_COMMON_KEYS = ("id", "type", "label", "help")
+_TYPE_KEYS = {
+    "text": ("lines",),
+    "scale": ("min", "max", "left", "right", "reverse"),
+    "choice": ("options", "multiple"),
+    "number": ("min", "max", "step", "unit"),
+    "computed": ("formula", "decimals", "unit"),
+}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A reflection question, with an optional hint."""
+
+    text: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One worksheet field; attributes unused by its type keep their defaults."""
+
+    id: str
+    type: str
+    label: str
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    unit: str = ""
+    left: str = ""
+    right: str = ""
+    reverse: bool = False
+    options: tuple[str, ...] = ()
+    multiple: bool = False
+    lines: int = 3
+    formula: formula.Expr | None = None
+    decimals: int = 0
+
+    @property
+    def scale_points(self) -> list[int]:
+        """Return the points of a scale, from min to max."""
+        return list(range(int(self.min or 0), int(self.max or 0) + 1))
+
+    def scored(self, value: int) -> int:
+        """Return what an answer counts in the score (reverse items inverted)."""
+        low, high = int(self.min or 0), int(self.max or 0)
+        return low + high - value if self.reverse else value
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """An interpretation for a range of total scores."""
+
+    low: int
+    high: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """A self-assessment score: the sum of scale fields and its bands."""
+
+    label: str
+    sum: tuple[str, ...]
+    bands: tuple[ScoreBand, ...]
+    low: int
+    high: int
+
+    def band_for(self, total: int) -> ScoreBand | None:
+        """Return the band a total falls into."""
+        return next((b for b in self.bands if b.low <= total <= b.high), None)
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """A self-assessment a reader fills in on screen or on paper."""
+
+    title: str
+    intro: str
+    fields: tuple[Field, ...]
+    score: Score | None
+
+    def total(self, answers: dict[str, int]) -> int | None:
+        """Return the score for scale answers, or None if one is missing."""
+        if self.score is None:
+            return None
+        by_id = {f.id: f for f in self.fields}
+        if any(i not in answers for i in self.score.sum):
+            return None
+        return sum(by_id[i].scored(answers[i]) for i in self.score.sum)
+
+
+def parse_prompts(value: Any, line: int, reader: Reader) -> tuple[Prompt, ...]:
+    """Read `prompts:`, a list of strings or {text, hint} mappings."""
+    if value is None:
+        return ()
+    if not isinstance(value, LineList):
+        reader.error(line, "'prompts' must be a list of questions")
+        return ()
+    prompts = []
+    for index, (item, item_line) in enumerate(zip(value, value.item_lines, strict=True), 1):
+        mapping = as_map(item)
+        if mapping is not None:
+            where = f"prompt {index}: "
+            reader.unknown_keys(mapping, ("text", "hint"), where)
+            text = reader.text(mapping, "text", where, required=True)
+            hint = reader.text(mapping, "hint", where)
+        elif isinstance(item, str) and item.strip():
+            text, hint = item.strip(), ""
+        else:
+            reader.error(item_line, f"prompt {index} must be text or a mapping with 'text'")
+            continue
+        if text:
+            prompts.append(Prompt(text, hint))
+    return tuple(prompts)
+
+
+def parse_worksheet(value: Any, line: int, default_title: str, reader: Reader) -> Worksheet | None:
+    """Read `worksheet:` into a validated Worksheet (None if absent or broken)."""
+    if value is None:
+        return None
+    data = as_map(value)
+    if data is None:
+        reader.error(line, "'worksheet' must be a mapping with 'fields'")
+        return None
+    before = len(reader.problems)
+    reader.unknown_keys(data, ("title", "intro", "fields", "score"), "worksheet: ")
+    title = reader.text(data, "title", "worksheet: ") or default_title
+    intro = reader.text(data, "intro", "worksheet: ")
+    fields = _parse_fields(data, reader)
+    _check_formulas(fields, reader)
+    score = _parse_score(data.get("score"), data.line_of("score"), fields, reader)
+    if any(p.severity == "error" for p in reader.problems[before:]):
+        return None
+    return Worksheet(title, intro, tuple(f for f, _ in fields), score)
+
+
+def _parse_fields(data: LineMap, reader: Reader) -> list[tuple[Field, int]]:
+    raw = data.get("fields")
+    if raw is None:
+        reader.error(data.line_of("fields"), "worksheet: 'fields' is missing")
+        return []
+    if not isinstance(raw, LineList) or not raw:
+        reader.error(data.line_of("fields"), "worksheet: 'fields' must be a non-empty list")
+        return []
+    fields: list[tuple[Field, int]] = []
+    seen: set[str] = set()
+    for item, item_line in zip(raw, raw.item_lines, strict=True):
+        field = _parse_field(item, item_line, seen, reader)
+        if field is not None:
+            mapping = as_map(item)
+            # Formula problems point at the formula itself, other problems at the field.
+            line = mapping.line_of("formula") if mapping is not None and field.formula else item_line
+            fields.append((field, line))
+    return fields
+
+
+def _parse_field(item: Any, line: int, seen: set[str], reader: Reader) -> Field | None:
+    data = as_map(item)
+    if data is None:
+        reader.error(line, "worksheet field must be a mapping with 'id', 'type' and 'label'")
+        return None
+    field_id = reader.text(data, "id", "worksheet field: ", required=True)
+    where = f"worksheet field '{field_id}': "
+    if field_id and not _ID.match(field_id):
+        reader.error(data.line_of("id"), f"{where}id must match [a-z][a-z0-9_]* (lowercase letters, digits, _)")
+    elif field_id in seen:
+        reader.error(data.line_of("id"), f"{where}duplicate id")
+    seen.add(field_id)
+    kind = reader.text(data, "type", where, required=True)
+    if kind and kind not in FIELD_TYPES:
+        expected = ", ".join(FIELD_TYPES)
+        reader.error(data.line_of("type"), f"{where}unknown type '{kind}' (expected one of: {expected})")
+        return None
+    label = reader.text(data, "label", where, required=True)
+    if not (field_id and kind and label):
+        return None
+    reader.unknown_keys(data, _COMMON_KEYS + _TYPE_KEYS[kind], where)
+    base = Field(id=field_id, type=kind, label=label, help=reader.text(data, "help", where))
+    return _TYPE_PARSERS[kind](base, data, where, reader)
+
+
+def _with(base: Field, **changes: Any) -> Field:
+    return Field(**{**base.__dict__, **changes})
+
+
+def _parse_text(base: Field, data: LineMap, where: str, reader: Reader) -> Field:
+    lines = reader.integer(data, "lines", where, 3)
+    if not 1 <= lines <= 40:
+        reader.error(data.line_of("lines"), f"{where}'lines' must be between 1 and 40")
+    return _with(base, lines=lines)
+
+
+def _range(
+    data: LineMap, where: str, reader: Reader, low: float | None, high: float | None
+) -> tuple[float | None, float | None]:
+    minimum = reader.number(data, "min", where, low)
+    maximum = reader.number(data, "max", where, high)
+    if minimum is not None and maximum is not None and minimum >= maximum:
+        reader.error(data.line_of("min"), f"{where}min ({minimum:g}) must be less than max ({maximum:g})")
+    return minimum, maximum
+
+
+def _parse_scale(base: Field, data: LineMap, where: str, reader: Reader) -> Field:
+    low = reader.integer(data, "min", where, 1)
+    high = reader.integer(data, "max", where, 5)
+    if low >= high:
+        reader.error(data.line_of("min"), f"{where}min ({low}) must be less than max ({high})")
+    elif high - low > 10:
+        reader.error(data.line_of("max"), f"{where}a scale has at most 11 points")
+    return _with(
+        base,
+        min=float(low),
+        max=float(high),
+        left=reader.text(data, "left", where),
+        right=reader.text(data, "right", where),
+        reverse=reader.boolean(data, "reverse", where),
+    )
+
+
+def _parse_choice(base: Field, data: LineMap, where: str, reader: Reader) -> Field:
+    options, lines = reader.text_list(data, "options", where)
+    if len(options) < 2:
+        reader.error(data.line_of("options"), f"{where}'options' needs at least two choices")
+    for index, option in enumerate(options):
+        if not option:
+            reader.error(lines[index], f"{where}options must not be empty")
+        elif option in options[:index]:
+            reader.error(lines[index], f"{where}option '{option}' appears twice")
+    return _with(base, options=tuple(options), multiple=reader.boolean(data, "multiple", where))
+
+
+def _parse_number(base: Field, data: LineMap, where: str, reader: Reader) -> Field:
+    minimum, maximum = _range(data, where, reader, None, None)
+    step = reader.number(data, "step", where, None)
+    if step is not None and step <= 0:
+        reader.error(data.line_of("step"), f"{where}'step' must be positive")
+    return _with(base, min=minimum, max=maximum, step=step, unit=reader.text(data, "unit", where))
+
+
+def _parse_computed(base: Field, data: LineMap, where: str, reader: Reader) -> Field:
+    source = reader.text(data, "formula", where, required=True)
+    decimals = reader.integer(data, "decimals", where, 0)
+    if not 0 <= decimals <= 6:
+        reader.error(data.line_of("decimals"), f"{where}'decimals' must be between 0 and 6")
+    expr = None
+    if source:
+        try:
+            expr = formula.parse(source)
+        except formula.FormulaError as exc:
+            reader.error(data.line_of("formula"), f"{where}formula: {exc}")
+    return _with(base, formula=expr, decimals=decimals, unit=reader.text(data, "unit", where))
+
+
+_TYPE_PARSERS = {
+    "text": _parse_text,
+    "scale": _parse_scale,
+    "choice": _parse_choice,
+    "number": _parse_number,
+    "computed": _parse_computed,
+}
+
+
+def _check_formulas(fields: list[tuple[Field, int]], reader: Reader) -> None:
+    by_id = {f.id: f for f, _ in fields}
+    for field, line in fields:
+        if field.formula is None:
+            continue
+        for name in sorted(formula.references(field.formula)):
+            target = by_id.get(name)
+            if target is None:
+                reader.error(line, f"worksheet field '{field.id}': formula uses unknown field '{name}'")
+            elif target.type not in ("number", "computed"):
+                msg = f"formula may only use number or computed fields, '{name}' is a {target.type} field"
+                reader.error(line, f"worksheet field '{field.id}': {msg}")
+    for field, line in fields:
+        cycle = _cycle_through(field.id, by_id)
+        if cycle:
+            path = " -> ".join([*cycle, cycle[0]])
+            reader.error(line, f"worksheet field '{field.id}': formula refers to itself ({path})")
+
+
+def _cycle_through(start: str, by_id: dict[str, Field]) -> list[str]:
+    """Return a path of formula references from `start` back to itself, or []."""
+    seen: set[str] = set()
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    while stack:
+        name, path = stack.pop()
+        field = by_id.get(name)
+        if field is None or field.formula is None:
+            continue
+        for ref in sorted(formula.references(field.formula), reverse=True):
+            if ref == start:
+                return path
+            if ref not in seen:
+                seen.add(ref)
+                stack.append((ref, [*path, ref]))
+    return []
+
+
+def _parse_score(value: Any, line: int, fields: list[tuple[Field, int]], reader: Reader) -> Score | None:
+    if value is None:
+        return None
+    data = as_map(value)
+    if data is None:
+        reader.error(line, "worksheet: 'score' must be a mapping with 'sum' and 'bands'")
+        return None
+    reader.unknown_keys(data, ("label", "sum", "bands"), "worksheet score: ")
+    label = reader.text(data, "label", "worksheet score: ")
+    ids, id_lines = reader.text_list(data, "sum", "worksheet score: ")
+    if not ids:
+        reader.error(data.line_of("sum"), "worksheet score: 'sum' must list the scale fields to add up")
+        return None
+    by_id = {f.id: f for f, _ in fields}
+    scales: list[Field] = []
+    for field_id, id_line in zip(ids, id_lines, strict=True):
+        target = by_id.get(field_id)
+        if target is None:
+            reader.error(id_line, f"worksheet score: 'sum' names unknown field '{field_id}'")
+        elif target.type != "scale":
+            reader.error(id_line, f"worksheet score: '{field_id}' is a {target.type} field, 'sum' takes scale fields")
+        elif target in scales:
+            reader.error(id_line, f"worksheet score: '{field_id}' is listed twice in 'sum'")
+        else:
+            scales.append(target)
+    if len(scales) != len(ids):
+        return None
+    low = sum(int(f.min or 0) for f in scales)
+    high = sum(int(f.max or 0) for f in scales)
+    bands = _parse_bands(data, low, high, reader)
+    return Score(label, tuple(ids), tuple(bands), low, high) if bands else None
+
+
+def _parse_bands(data: LineMap, low: int, high: int, reader: Reader) -> list[ScoreBand]:
+    raw = data.get("bands")
+    if not isinstance(raw, LineList) or not raw:
+        reader.error(data.line_of("bands"), "worksheet score: 'bands' must be a non-empty list")
+        return []
+    bands: list[tuple[ScoreBand, int]] = []
+    for index, (item, line) in enumerate(zip(raw, raw.item_lines, strict=True), 1):
+        band = _parse_band(item, line, f"worksheet score band {index}: ", reader)
+        if band is not None:
+            bands.append((band, line))
+    if len(bands) != len(raw):
+        return []
+    return _check_coverage(sorted(bands, key=lambda b: b[0].low), low, high, data.line_of("bands"), reader)
+
+
+def _parse_band(item: Any, line: int, where: str, reader: Reader) -> ScoreBand | None:
+    data = as_map(item)
+    if data is None:
+        reader.error(line, f"{where}must be a mapping with 'range', 'title' and 'text'")
+        return None
+    reader.unknown_keys(data, ("range", "title", "text"), where)
+    title = reader.text(data, "title", where, required=True)
+    text = reader.text(data, "text", where)
+    bounds = data.get("range")
+    if (
+        not isinstance(bounds, list)
+        or len(bounds) != 2
+        or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds)
+    ):
+        reader.error(data.line_of("range"), f"{where}'range' must be two whole numbers like [5, 11]")
+        return None
+    if bounds[0] > bounds[1]:
+        reader.error(data.line_of("range"), f"{where}range starts above its end ({bounds[0]} > {bounds[1]})")
+        return None
+    return ScoreBand(bounds[0], bounds[1], title, text) if title else None
+
+
+def _check_coverage(
+    bands: list[tuple[ScoreBand, int]], low: int, high: int, line: int, reader: Reader
+) -> list[ScoreBand]:
+    before = len(reader.problems)
+    where = f"worksheet score: possible scores are {low}–{high}, but"
+    expected = low
+    for band, band_line in bands:
+        if band.low > expected:
+            reader.error(band_line, f"{where} {expected}–{band.low - 1} is in no band (a gap)")
+        elif band.low < expected:
+            overlap = f"{band.low}–{min(band.high, expected - 1)}"
+            what = f"{overlap} is in two bands (an overlap)" if expected > low else f"band {overlap} is below {low}"
+            reader.error(band_line, f"{where} {what}")
+        expected = max(expected, band.high + 1)
+    if expected - 1 < high:
+        reader.error(line, f"{where} {expected}–{high} is in no band (a gap)")
+    elif expected - 1 > high:
+        reader.error(line, f"{where} the bands go up to {expected - 1}")
+    return [b for b, _ in bands] if len(reader.problems) == before else []

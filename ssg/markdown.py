@@ -1,0 +1,69 @@
+"""The configured markdown-it-py renderer: CommonMark + tables, footnotes, heading ids, quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ssg import urls
+from ssg.config import SiteConfig
+
+Renderer = Callable[[str], str]
+
+
+# CLDR quotation marks by language (Babel does not expose them): double open/close, single open/close.
+_QUOTES = {"de": "„“‚‘", "en": "“”‘’", "fr": "«»‹›", "es": "«»“”", "it": "«»“”", "nl": "“”‘’", "pl": "„”‚’"}
+_SWISS = "«»‹›"
+
+
+def quotes_for(language: str) -> str:
+    """Return the four typographic quote characters of a language (double, then single)."""
+    code = language.replace("_", "-").lower()
+    if code in ("de-ch", "de-li"):
+        return _SWISS
+    return _QUOTES.get(code.split("-")[0], _QUOTES["en"])
+
+
+def make_parser(config: SiteConfig) -> MarkdownIt:
+    """Return a MarkdownIt instance configured for the site."""
+    options = {
+        "html": config.markdown.html,
+        "typographer": config.markdown.typographer,
+        "quotes": quotes_for(config.language),
+    }
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    if config.markdown.typographer:
+        md.enable(["replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=urls.slug)
+    if config.base_path != "/":
+        md.core.ruler.push("base_path", _base_path_rule(config.base_path))
+    return md
+
+
+def _base_path_rule(base_path: str) -> Callable[[StateCore], None]:
+    """Return a rule that prefixes site-absolute links (`/x/`) with the base path."""
+
+    def rule(state: StateCore) -> None:
+        for block in state.tokens:
+            for token in block.children or ():
+                attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+                value = token.attrGet(attr) if attr else None
+                if attr and isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+                    token.attrSet(attr, urls.relative_to_base(base_path, value))
+
+    return rule
+
+
+def make_renderer(config: SiteConfig) -> Renderer:
+    """Return a function turning Markdown into HTML for this site."""
+    return make_parser(config).render
+
+
+def make_inline_renderer(config: SiteConfig) -> Renderer:
+    """Return a function turning one line of Markdown into HTML without a <p>."""
+    return make_parser(config).renderInline

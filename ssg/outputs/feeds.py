@@ -1,0 +1,73 @@
+"""Atom feed, JSON Feed, sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ssg import urls
+from ssg.content.essay import Essay
+from ssg.outputs import Output
+from ssg.site import Site
+
+ATOM_URL = "/feed.xml"
+JSON_FEED_URL = "/feed.json"
+
+
+def plan(site: Site, bodies: Mapping[str, str], sitemap_urls: list[str]) -> list[Output]:
+    """Return the Atom feed, the JSON Feed, the sitemap and robots.txt."""
+    limit = site.config.feed_items
+    entries = site.essays[:limit] if limit else site.essays
+    context = {"entries": entries, "bodies": bodies, "updated": _updated(entries)}
+    return [
+        Output(ATOM_URL, "atom.xml", context),
+        Output(JSON_FEED_URL, data=json_feed(site, entries, bodies)),
+        Output("/sitemap.xml", "sitemap.xml", {"page_urls": sitemap_urls, "lastmod": _lastmods(site)}),
+        Output("/robots.txt", "robots.txt", {}),
+    ]
+
+
+def _updated(entries: tuple[Essay, ...]) -> Any:
+    stamps = [e.updated or e.date for e in entries]
+    return max(stamps) if stamps else None
+
+
+def _lastmods(site: Site) -> dict[str, str]:
+    return {urls.essay_url(e.slug): (e.updated or e.date).date().isoformat() for e in site.essays}
+
+
+def json_feed(site: Site, entries: tuple[Essay, ...], bodies: Mapping[str, str]) -> bytes:
+    """Return a JSON Feed 1.1 document with the full content of each entry."""
+    config = site.config
+    author = {"name": config.author.name}
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": config.title,
+        "home_page_url": config.base_url,
+        "feed_url": urls.absolute(config.base_url, JSON_FEED_URL),
+        "language": config.language,
+        "authors": [author],
+        "items": [_item(config.base_url, e, bodies[e.slug]) for e in entries],
+    }
+    if config.description:
+        feed["description"] = config.description
+    return (json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _item(base_url: str, essay: Essay, html: str) -> dict[str, Any]:
+    link = urls.absolute(base_url, urls.essay_url(essay.slug))
+    item: dict[str, Any] = {
+        "id": link,
+        "url": link,
+        "title": essay.title,
+        "content_html": html,
+        "date_published": essay.date.isoformat(),
+    }
+    if essay.updated:
+        item["date_modified"] = essay.updated.isoformat()
+    if essay.summary:
+        item["summary"] = essay.summary
+    if essay.tags:
+        item["tags"] = list(essay.tags)
+    return item

@@ -1,0 +1,135 @@
+"""Interactive and printable worksheet pages, their QR codes, the worksheet index and the booklet."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from babel.numbers import format_decimal
+
+from ssg import urls
+from ssg.content import formula
+from ssg.content.essay import Essay
+from ssg.content.worksheet import Field, Worksheet
+from ssg.outputs import Output, Page
+from ssg.site import Site
+
+
+def plan(site: Site) -> list[Output]:
+    """Return each worksheet page with its QR code, the index and the booklet."""
+    config = site.config
+    sheets = [sheet_context(site, essay) for essay in site.worksheet_essays]
+    outputs: list[Output] = []
+    for sheet in sheets:
+        essay: Essay = sheet["essay"]
+        url = sheet["url"]
+        page = Page(url, sheet["title"], description=essay.summary)
+        outputs.append(Output(url, "worksheet.html", {"page": page, "sheet": sheet}, source=essay.source))
+        outputs.append(Output(sheet["qr_url"], data=qr_svg(sheet["essay_abs_url"]), source=essay.source))
+    if sheets:
+        index_url = urls.worksheet_index_url(config.urls)
+        booklet_url = urls.booklet_url(config.urls)
+        outputs.append(
+            Output(index_url, "worksheets.html", {"page": Page(index_url, title_key="worksheets"), "sheets": sheets})
+        )
+        outputs.append(
+            Output(booklet_url, "booklet.html", {"page": Page(booklet_url, title_key="booklet"), "sheets": sheets})
+        )
+    return outputs
+
+
+def sheet_context(site: Site, essay: Essay) -> dict[str, Any]:
+    """Return what the templates and the browser script need to show one worksheet."""
+    config = site.config
+    url = urls.worksheet_url(config.urls, essay.slug)
+    sheet = essay.worksheet
+    essay_abs_url = urls.absolute(config.base_url, urls.essay_url(essay.slug))
+    return {
+        "essay": essay,
+        "worksheet": sheet,
+        "slug": essay.slug,
+        "url": url,
+        "title": sheet.title if sheet else essay.title,
+        "qr_url": url + "qr.svg",
+        "essay_abs_url": essay_abs_url,
+        "refs": _refs(sheet),
+        "formulas": _formulas(sheet, config.language) if sheet else {},
+        "constants": _constants(sheet, config.language) if sheet else {},
+        "data": _script_data(config.base_url, essay, sheet, essay_abs_url),
+    }
+
+
+def qr_svg(target: str) -> bytes:
+    """Return a QR code leading to `target`, as a standalone SVG."""
+    buffer = io.BytesIO()
+    segno.make(target, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False, title=target)
+    return buffer.getvalue()
+
+
+def _number(language: str) -> Any:
+    return lambda value: format_decimal(value, locale=language.replace("-", "_"))
+
+
+def _refs(sheet: Worksheet | None) -> dict[str, str]:
+    """Give number and computed fields letters (A, B, …) so paper formulas can name them."""
+    numeric = [f.id for f in sheet.fields if f.type in ("number", "computed")] if sheet else []
+    return {field_id: _letter(i) for i, field_id in enumerate(numeric)}
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else f"{chr(ord('A') + index // 26 - 1)}{chr(ord('A') + index % 26)}"
+
+
+def _formulas(sheet: Worksheet, language: str) -> dict[str, str]:
+    names = _refs(sheet)
+    return {f.id: formula.describe(f.formula, names, _number(language)) for f in sheet.fields if f.formula is not None}
+
+
+def _constants(sheet: Worksheet, language: str) -> dict[str, str]:
+    """Return the values of formulas without inputs, so they show even without JavaScript."""
+    values = {}
+    for field in sheet.fields:
+        if field.formula is not None and not formula.references(field.formula):
+            value = formula.evaluate(field.formula, {})
+            if value is not None:
+                values[field.id] = format_decimal(
+                    round(value, field.decimals),
+                    format=f"#,##0.{'0' * field.decimals}" if field.decimals else "#,##0",
+                    locale=language.replace("-", "_"),
+                )
+    return values
+
+
+def _script_data(base_url: str, essay: Essay, sheet: Worksheet | None, essay_abs_url: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": f"ssg:{base_url}:{essay.slug}",
+        "slug": essay.slug,
+        "essay": essay.title,
+        "url": essay_abs_url,
+        "title": sheet.title if sheet else essay.title,
+        "prompts": [{"name": f"frage-{i}", "text": p.text} for i, p in enumerate(essay.prompts, 1)],
+        "fields": [_field_data(f) for f in sheet.fields] if sheet else [],
+        "score": None,
+    }
+    if sheet and sheet.score:
+        score = sheet.score
+        data["score"] = {
+            "label": score.label,
+            "sum": list(score.sum),
+            "bands": [{"low": b.low, "high": b.high, "title": b.title} for b in score.bands],
+        }
+    return data
+
+
+def _field_data(field: Field) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": field.id, "type": field.type, "label": field.label}
+    if field.type == "scale":
+        data.update(min=int(field.min or 0), max=int(field.max or 0), reverse=field.reverse)
+    elif field.type == "choice":
+        data.update(options=list(field.options), multiple=field.multiple)
+    elif field.type in ("number", "computed"):
+        data["unit"] = field.unit
+    if field.formula is not None:
+        data.update(formula=formula.to_json(field.formula), decimals=field.decimals)
+    return data

@@ -1,0 +1,126 @@
+"""`ssg init` and `ssg new`: start a site, start an essay. Never overwrites."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from ssg import urls
+from ssg.errors import Problem, SsgError
+
+SITE_YML = """\
+# Settings of your site. Every key is explained in ssg's README ("site.yml reference").
+title: {title}
+description: Essays, Fragen zur Reflexion und Arbeitsblätter.
+base_url: https://example.org/
+language: de
+timezone: Europe/Berlin
+author:
+  name: Der Autor
+  email: autor@example.org
+  # public_key_url: https://example.org/autor.asc
+  # messenger: "Threema: ABCD1234"
+theme: default
+output: _site
+"""
+
+EXAMPLE_ESSAY = """\
+---
+title: Willkommen
+date: {today}
+tags: ["Anfang"]
+summary: Das erste Essay dieses Journals.
+prompts:
+  - "Was möchte ich hier festhalten?"
+  - text: "Wofür nehme ich mir diese Woche bewusst Zeit?"
+    hint: "Ein Satz genügt."
+worksheet:
+  title: "Wie geht es mir heute?"
+  fields:
+    - id: ruhe
+      type: scale
+      label: "Ich fühle mich ausgeruht."
+      left: "trifft nicht zu"
+      right: "trifft voll zu"
+    - id: fokus
+      type: scale
+      label: "Ich weiß, was heute wichtig ist."
+      left: "trifft nicht zu"
+      right: "trifft voll zu"
+    - id: notiz
+      type: text
+      label: "Was beschäftigt mich?"
+      lines: 4
+  score:
+    label: "Ihr Ergebnis"
+    sum: [ruhe, fokus]
+    bands:
+      - range: [2, 5]
+        title: "Zeit zum Durchatmen"
+        text: "Gönnen Sie sich heute eine Pause."
+      - range: [6, 10]
+        title: "Gut aufgestellt"
+        text: "Sie starten mit Klarheit in den Tag."
+---
+
+Hier beginnt Ihr Journal. Schreiben Sie in **Markdown**; `ssg serve` zeigt jede Änderung sofort.
+"""
+
+NEW_ESSAY = """\
+---
+title: {title}
+date: {today}
+draft: true          # remove this line (or set false) to publish
+tags: []
+summary: ""
+prompts:
+  - "Eine Frage zur Reflexion?"
+# worksheet:
+#   title: "Titel des Arbeitsblatts"
+#   fields:
+#     - id: beispiel
+#       type: scale        # text, scale, choice, number or computed
+#       label: "Eine Aussage, die man einschätzt."
+#       left: "trifft nicht zu"
+#       right: "trifft voll zu"
+#     - id: gedanken
+#       type: text
+#       label: "Was nehme ich mit?"
+#       lines: 4
+---
+
+Ihr Text.
+"""
+
+
+def init_site(folder: Path, title: str, today: date) -> list[Path]:
+    """Create a new site in `folder`; refuse if one is already there."""
+    site_yml = folder / "site.yml"
+    if site_yml.exists():
+        raise SsgError([Problem(str(site_yml), None, "a site already exists here; nothing was changed")])
+    essays = folder / "essays"
+    essays.mkdir(parents=True, exist_ok=True)
+    example = essays / "willkommen.md"
+    site_yml.write_text(SITE_YML.format(title=_yaml_text(title)), encoding="utf-8")
+    if not example.exists():
+        example.write_text(EXAMPLE_ESSAY.format(today=today.isoformat()), encoding="utf-8")
+    (folder / ".gitignore").write_text("_site/\n.ssg-cache/\n", encoding="utf-8")
+    return [site_yml, example]
+
+
+def new_essay(root: Path, title: str, today: date) -> Path:
+    """Create essays/<slug>.md with a front-matter skeleton; refuse to overwrite."""
+    slug = urls.slug(title)
+    if not slug:
+        raise SsgError([Problem("essays/", None, f"cannot make a file name from the title {title!r}")])
+    path = root / "essays" / f"{slug}.md"
+    if path.exists():
+        raise SsgError([Problem(str(path.relative_to(root)), None, "already exists; nothing was changed")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NEW_ESSAY.format(title=_yaml_text(title), today=today.isoformat()), encoding="utf-8")
+    return path
+
+
+def _yaml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)

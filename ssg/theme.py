@@ -1,0 +1,142 @@
+"""Theme lookup (site theme over the built-in default), the Jinja environment, UI strings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from babel.core import get_global
+from babel.dates import format_date
+from markupsafe import Markup
+
+from ssg import urls
+from ssg.config import SiteConfig
+from ssg.errors import Problem, TemplateError
+from ssg.markdown import make_inline_renderer, make_renderer
+
+
+def builtin_theme_dir() -> Path:
+    """Return the default theme: inside the wheel, or at the repository top in a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise TemplateError([Problem(str(package), None, "the default theme is missing from this installation")])
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The ordered theme folders (most specific first) and what is read from them."""
+
+    dirs: tuple[Path, ...]
+    strings: dict[str, str]
+
+    @property
+    def static_dirs(self) -> tuple[Path, ...]:
+        """Return static folders, most specific first."""
+        return tuple(d / "static" for d in self.dirs if (d / "static").is_dir())
+
+
+def load_theme(config: SiteConfig) -> Theme:
+    """Find the site's theme folders and read their UI strings."""
+    builtin = builtin_theme_dir()
+    own = config.root / "themes" / config.theme
+    if config.theme != "default" and not own.is_dir():
+        msg = f"theme '{config.theme}' not found (looked in {own.relative_to(config.root)}/)"
+        raise TemplateError([Problem("site.yml", None, msg)])
+    dirs = tuple(dict.fromkeys(d for d in (own, config.root / "themes" / "default", builtin) if d.is_dir()))
+    return Theme(dirs=dirs, strings=_strings(dirs, config.language))
+
+
+def _strings(dirs: tuple[Path, ...], language: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    wanted = ["en", language.split("-")[0].lower(), language.lower()]
+    for code in dict.fromkeys(wanted):
+        for folder in reversed(dirs):
+            path = folder / "i18n" / f"{code}.yml"
+            if path.is_file():
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                merged.update({str(k): str(v) for k, v in data.items()})
+    return merged
+
+
+def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
+    """Return the one Jinja environment of a build: autoescape on, strict undefined."""
+    template_dirs = [str(d / "templates") for d in theme.dirs if (d / "templates").is_dir()]
+    builtin = str(builtin_theme_dir() / "templates")
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(builtin)}),
+            jinja2.FileSystemLoader(template_dirs),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    render_md = make_renderer(config)
+    render_inline = make_inline_renderer(config)
+    env.filters.update(
+        url=lambda url: urls.relative_to_base(config.base_path, url),
+        abs_url=lambda url: urls.absolute(config.base_url, url),
+        date=lambda value: format_date(value, format="long", locale=config.language.replace("-", "_")),
+        isodate=lambda value: value.isoformat(),
+        markdown=lambda text: Markup(render_md(text)),
+        inline=lambda text: Markup(render_inline(text)),
+        tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)),
+    )
+    env.globals.update(
+        t=_translator(theme.strings),
+        config=config,
+        lang=config.language,
+        urls=urls,
+        og_locale=og_locale(config.language),
+    )
+    return env
+
+
+def og_locale(language: str) -> str:
+    """Return an Open Graph locale like de_DE for a language code like de."""
+    code = language.replace("-", "_")
+    likely = str(get_global("likely_subtags").get(code.lower(), code))
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else code
+
+
+def _translator(strings: dict[str, str]) -> Any:
+    def t(key: str, **values: Any) -> str:
+        if key not in strings:
+            raise KeyError(f"no UI string '{key}' in the theme's i18n files")
+        return strings[key].format(**values) if values else strings[key]
+
+    return t
+
+
+def template_problem(exc: Exception) -> Problem:
+    """Turn a Jinja error into a Problem naming the template file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(exc.filename or exc.name or "template", exc.lineno, f"template error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem(str(exc.name or "template"), None, "template not found")
+    frame = _template_frame(exc)
+    message = f"template error: {exc}" if str(exc) else f"template error: {type(exc).__name__}"
+    return Problem(frame[0], frame[1], message) if frame else Problem("template", None, message)
+
+
+def _template_frame(exc: Exception) -> tuple[str, int] | None:
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".svg", ".json")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

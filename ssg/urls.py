@@ -1,0 +1,86 @@
+"""Pure URL functions: slugs, site-relative URLs and their safe output paths."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from slugify import slugify as _slugify
+
+from ssg.config import UrlSegments
+
+# German transliteration first, so "Über Größe" becomes "ueber-groesse" and not "uber-grosse".
+_GERMAN = [("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")]
+
+RESERVED = frozenset({"static", "404.html", "feed.xml", "feed.json", "sitemap.xml", "robots.txt"})
+
+
+def slug(text: str) -> str:
+    """Return a lowercase ASCII slug with German transliteration."""
+    return str(_slugify(text, replacements=_GERMAN, lowercase=True))
+
+
+def is_safe_slug(value: str) -> bool:
+    """Tell whether `value` is one harmless URL path segment."""
+    return bool(value) and value == slug(value)
+
+
+def essay_url(essay_slug: str) -> str:
+    """Return the URL of an essay page."""
+    return f"/{essay_slug}/"
+
+
+def worksheet_url(urls: UrlSegments, essay_slug: str) -> str:
+    """Return the URL of an essay's worksheet page."""
+    return f"/{essay_slug}/{urls.worksheet}/"
+
+
+def tag_index_url(urls: UrlSegments) -> str:
+    """Return the URL of the list of all tags."""
+    return f"/{urls.tags}/"
+
+
+def tag_url(urls: UrlSegments, tag_slug: str) -> str:
+    """Return the URL of one tag's page."""
+    return f"/{urls.tags}/{tag_slug}/"
+
+
+def archive_url(urls: UrlSegments) -> str:
+    """Return the URL of the archive."""
+    return f"/{urls.archive}/"
+
+
+def worksheet_index_url(urls: UrlSegments) -> str:
+    """Return the URL of the list of all worksheets."""
+    return f"/{urls.worksheets}/"
+
+
+def booklet_url(urls: UrlSegments) -> str:
+    """Return the URL of the booklet holding every worksheet."""
+    return f"/{urls.worksheets}/{urls.booklet}/"
+
+
+def reserved_segments(urls: UrlSegments) -> frozenset[str]:
+    """Return first URL segments an essay slug must not take."""
+    return RESERVED | {urls.tags, urls.archive, urls.worksheets}
+
+
+def output_path(url: str) -> PurePosixPath:
+    """Map a site URL to a relative file path; refuse anything that could escape."""
+    if not url.startswith("/") or "\\" in url or "\x00" in url:
+        raise ValueError(f"unsafe URL {url!r}")
+    parts = [p for p in url.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise ValueError(f"unsafe URL {url!r}")
+    if url.endswith("/"):
+        parts.append("index.html")
+    return PurePosixPath(*parts)
+
+
+def absolute(base_url: str, url: str) -> str:
+    """Join the site's base_url (ending in '/') and a site URL."""
+    return base_url + url.lstrip("/")
+
+
+def relative_to_base(base_path: str, url: str) -> str:
+    """Prefix a site URL with the base path, for links inside the site."""
+    return base_path + url.lstrip("/")

@@ -1,0 +1,111 @@
+"""YAML loading that remembers the line of every mapping key and list item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_ALIASES = 100
+
+
+class LineMap(dict[str, Any]):
+    """A dict from YAML that knows the 1-based line of each key (`line_of`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        """Return the line of `key`, or the mapping's own line when absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A list from YAML that knows the 1-based line of each item."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.line = 0
+        self.item_lines: list[int] = []
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader producing LineMap/LineList with lines offset into the host file."""
+
+    line_offset = 0
+    aliases_seen = 0
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineMap:
+        result = LineMap()
+        result.line = node.start_mark.line + 1 + self.line_offset
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be plain text", key_node.start_mark
+                )
+            skey = str(key)
+            result[skey] = self.construct_object(value_node, deep=deep)
+            result.key_lines[skey] = key_node.start_mark.line + 1 + self.line_offset
+        return result
+
+    def construct_lines_seq(self, node: yaml.SequenceNode) -> LineList:
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.item_lines = [c.start_mark.line + 1 + self.line_offset for c in node.value]
+        return result
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # Aliases let a few lines of YAML expand into gigabytes when walked ("billion laughs").
+        # A node constructed before is reached again only through an alias, so counting those
+        # caps the bomb early; front matter never needs many aliases.
+        if node in self.constructed_objects:
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"too many YAML aliases (more than {MAX_ALIASES})", node.start_mark
+                )
+        return super().construct_object(node, deep=deep)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineMap:
+    return loader.construct_mapping(node, deep=True)
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    return loader.construct_lines_seq(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+class YamlError(Exception):
+    """A YAML syntax error with the 1-based line in the host file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load(text: str, line_offset: int = 0) -> Any:
+    """Parse `text`; lines reported are `line_offset` + the line inside `text`."""
+    loader = _Loader(text)
+    loader.line_offset = line_offset
+    loader.aliases_seen = 0
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(line_offset + 1, f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()

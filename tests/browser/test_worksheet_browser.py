@@ -1,0 +1,192 @@
+"""Readers fill in worksheets in a real Chromium: storage, live values, files, print, privacy, a11y."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+from pypdf import PdfReader
+
+SOCIAL = "/der-abschied-aus-den-sozialen-medien/arbeitsblatt/"
+HANDSHAKE = "/nur-ein-handschlag/arbeitsblatt/"
+BOOKLET = "/arbeitsblaetter/heft/"
+P = "der-abschied-aus-den-sozialen-medien"
+
+
+def fill_social(page: Page) -> None:
+    page.fill(f"#{P}-frage-1", "Vieles brauche ich nicht.\nZweite Zeile.")
+    page.fill(f"#{P}-netze", "18")
+    page.fill(f"#{P}-minuten_pro_netz", "5")
+    page.fill(f"#{P}-beitraege", "7")
+    page.fill(f"#{P}-interaktion", "30")
+    for field, value in [("erreichbar", 5), ("unterbrechen", 4), ("likes", 3), ("kontakte", 2), ("geplant", 1)]:
+        page.check(f"#{P}-{field}-{value}")
+    page.check(f"#{P}-kanal-1")
+    page.check(f"#{P}-kanal-3")
+    page.fill(f"#{P}-verzicht", "Auf die meisten Netzwerke.")
+
+
+def output_text(page: Page, field: str) -> str:
+    return page.locator(f"#{P}-{field}").inner_text()
+
+
+def test_answers_survive_a_reload(page: Page, server: str) -> None:
+    page.goto(server + SOCIAL)
+    fill_social(page)
+    page.reload()
+    assert page.input_value(f"#{P}-frage-1") == "Vieles brauche ich nicht.\nZweite Zeile."
+    assert page.input_value(f"#{P}-netze") == "18"
+    assert page.is_checked(f"#{P}-erreichbar-5") and page.is_checked(f"#{P}-geplant-1")
+    assert page.is_checked(f"#{P}-kanal-1") and page.is_checked(f"#{P}-kanal-3")
+    assert not page.is_checked(f"#{P}-kanal-2")
+    assert page.input_value(f"#{P}-verzicht") == "Auf die meisten Netzwerke."
+
+
+def test_computed_values_and_score_band_update_live(page: Page, server: str) -> None:
+    page.goto(server + SOCIAL)
+    assert output_text(page, "minuten_pro_woche") == "_____"
+    fill_social(page)
+    # (18 * 5 + 30) * 7 = 840 minutes a week; 840 * 52 / 60 = 728 hours a year.
+    assert output_text(page, "minuten_pro_beitrag") == "120"
+    assert output_text(page, "minuten_pro_woche") == "840"
+    assert output_text(page, "stunden_pro_jahr") == "728"
+    # 5 + 4 + 3 + 2 + reverse(1 -> 5) = 19: the top band.
+    total = page.locator(f"#blatt-{P} [data-score-total]").inner_text()
+    assert total.startswith("19")
+    band = page.locator(f"#blatt-{P} .band.current .band-title").inner_text()
+    assert band == "Viel Raum für Entlastung"
+    page.check(f"#{P}-geplant-5")
+    assert page.locator(f"#blatt-{P} [data-score-total]").inner_text().startswith("15")
+    assert page.locator(f"#blatt-{P} .band.current .band-title").inner_text() == "Teils bewusst, teils Gewohnheit"
+
+
+def test_markdown_file_holds_every_answer_and_loads_back(page: Page, server: str, tmp_path: Path) -> None:
+    page.goto(server + SOCIAL)
+    fill_social(page)
+    with page.expect_download() as info:
+        page.click(f"#blatt-{P} [data-action=save]")
+    path = tmp_path / "antworten.md"
+    info.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    data = page.evaluate(f"JSON.parse(document.querySelector('#blatt-{P} script.ws-data').textContent).sheet")
+    assert len(data["prompts"]) >= 4 and len(data["fields"]) >= 10
+    for prompt in data["prompts"]:
+        assert f"{prompt['text']}\n" in text, prompt
+    for field in data["fields"]:
+        assert f"### {field['label']}\n" in text, field
+    for answer in [
+        "Vieles brauche ich nicht.",
+        "18 Netzwerke",
+        "- Telefon jederzeit\n- E-Mail\n",
+        "728 Stunden",
+        "Auf die meisten Netzwerke.",
+    ]:
+        assert answer in text, answer
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(f"#blatt-{P} [data-action=clear]")
+    assert page.input_value(f"#{P}-netze") == ""
+    page.set_input_files(f"#blatt-{P} input[type=file]", str(path))
+    page.wait_for_function(f"document.querySelector('#{P}-netze').value === '18'")
+    assert page.input_value(f"#{P}-frage-1") == "Vieles brauche ich nicht.\nZweite Zeile."
+    assert page.is_checked(f"#{P}-kanal-3") and page.is_checked(f"#{P}-erreichbar-5")
+    page.reload()
+    assert page.input_value(f"#{P}-verzicht") == "Auf die meisten Netzwerke."
+
+
+def test_clear_empties_storage_after_confirmation(page: Page, server: str) -> None:
+    page.goto(server + SOCIAL)
+    fill_social(page)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ssg:')).length") == 1
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click(f"#blatt-{P} [data-action=clear]")
+    assert page.input_value(f"#{P}-netze") == "18"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(f"#blatt-{P} [data-action=clear]")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ssg:')).length") == 0
+    page.reload()
+    assert page.input_value(f"#{P}-netze") == ""
+    assert not page.is_checked(f"#{P}-erreichbar-5")
+
+
+def test_page_works_without_javascript(browser: Browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + SOCIAL)
+    page.fill(f"#{P}-netze", "3")
+    page.check(f"#{P}-likes-4")
+    assert page.is_checked(f"#{P}-likes-4")
+    assert page.locator(".ws-tools").is_hidden()
+    first_prompt = normalized(page.locator(".ws-prompt label").first.inner_text())
+    assert first_prompt in " ".join(pdf_text(page))
+    context.close()
+
+
+def pdf_text(page: Page) -> list[str]:
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    page.emulate_media(media="screen")
+    return [" ".join(p.extract_text().split()) for p in reader.pages]
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_worksheet_pdf_holds_every_question(page: Page, server: str) -> None:
+    page.goto(server + HANDSHAKE)
+    prompts = page.locator(".ws-prompt label").all_inner_texts()
+    legends = page.locator(".ws-scale legend").all_inner_texts()
+    text = " ".join(pdf_text(page))
+    for question in prompts + legends:
+        assert normalized(question) in text, question
+    assert "Auswertung" in text or "Ihr Ergebnis" in text
+    assert "https://example.org/nur-ein-handschlag/" in text
+
+
+def test_booklet_pdf_starts_each_worksheet_on_a_new_page(page: Page, server: str) -> None:
+    page.goto(server + BOOKLET)
+    titles = [normalized(t) for t in page.locator("article.sheet h2[id$='-titel']").all_inner_texts()]
+    assert len(titles) == 3
+    pages = pdf_text(page)
+    starts = []
+    for title in titles:
+        index = next(i for i, text in enumerate(pages) if title in text)
+        starts.append(index)
+        assert "Arbeitsblatt zum Essay" in pages[index][:200], f"{title} does not start its page"
+    assert starts == sorted(set(starts)), starts
+    for question in page.locator(".ws-prompt label").all_inner_texts():
+        assert normalized(question) in " ".join(pages)
+
+
+def test_typed_answers_appear_in_print_and_blank_print_hides_them(page: Page, server: str) -> None:
+    page.goto(server + SOCIAL)
+    fill_social(page)
+    assert "Auf die meisten Netzwerke." in " ".join(pdf_text(page))
+    page.evaluate(f"window.print = () => {{ window.__printed = document.querySelector('#{P}-verzicht').value; }}")
+    page.click(f"#blatt-{P} [data-action=print-blank]")
+    assert page.evaluate("window.__printed") == ""
+    assert page.input_value(f"#{P}-verzicht") == "Auf die meisten Netzwerke."
+
+
+@pytest.mark.parametrize("path", ["/", "/nur-ein-handschlag/", SOCIAL, BOOKLET, "/arbeitsblaetter/"])
+def test_no_request_leaves_the_site(page: Page, server: str, path: str) -> None:
+    origin = urlsplit(server).netloc
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    assert seen, "no request was recorded"
+    foreign = [u for u in seen if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != origin]
+    assert foreign == []
+
+
+@pytest.mark.parametrize("path", ["/", "/nur-ein-handschlag/", SOCIAL, BOOKLET])
+def test_no_serious_accessibility_violations(page: Page, server: str, path: str) -> None:
+    page.goto(server + path)
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]

@@ -1,0 +1,83 @@
+"""Helpers for tests that build throwaway sites."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from ssg.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_YML = """\
+title: Testjournal
+description: Ein Journal für Tests.
+base_url: https://example.org/
+language: de
+author:
+  name: Test Autor
+  email: test@example.org
+"""
+
+
+def essay(title: str, date: str = "2026-01-15", body: str = "Text.", **extra: str) -> str:
+    """Return an essay file's text with front matter."""
+    lines = ["---", f"title: {title!r}" if "'" not in title else f'title: "{title}"', f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join([*lines, "---", "", textwrap.dedent(body)]) + "\n"
+
+
+def make_site(root: Path, essays: dict[str, str], site_yml: str = SITE_YML) -> Path:
+    """Write a site folder with site.yml and essays/<name>."""
+    (root / "essays").mkdir(parents=True, exist_ok=True)
+    (root / "site.yml").write_text(site_yml, encoding="utf-8")
+    for name, text in essays.items():
+        (root / "essays" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def run(*args: str) -> Result:
+    """Run the ssg command line in-process."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file under `folder`."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class LinkParser(HTMLParser):
+    """Collects href/src references and element ids of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for key in ("href", "src"):
+            value = values.get(key)
+            if not value:
+                continue
+            plain_link = tag == "a" and value.startswith(("mailto:", "http:", "https:"))
+            canonical = tag == "link" and values.get("rel") == "canonical"
+            if not (plain_link or canonical):
+                self.refs.append(value)
+
+
+def page_links(html: str) -> LinkParser:
+    """Parse a page and return its references and ids."""
+    parser = LinkParser()
+    parser.feed(html)
+    return parser

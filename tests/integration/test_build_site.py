@@ -1,0 +1,186 @@
+"""Build the author's own site and throwaway sites; inspect the output like a reader would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import feedparser
+import pytest
+
+from tests.helpers import REPO, essay, make_site, page_links, run, tree_digest
+
+
+@pytest.fixture(scope="module")
+def author_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("author")
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    shutil.copytree(REPO / "essays", root / "essays")
+    result = run("build", "-s", str(root))
+    assert result.exit_code == 0, result.output
+    return root / "_site"
+
+
+def resolve(out: Path, base_path: str, page: Path, ref: str) -> Path | None:
+    """Map a reference in a page to the file it points at (None for other origins)."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return page
+    if parts.path.startswith("/"):
+        assert parts.path.startswith(base_path), f"{ref} is outside the base path {base_path}"
+        target = out / unquote(parts.path[len(base_path) :])
+    else:
+        target = page.parent / unquote(parts.path)
+    return target / "index.html" if parts.path.endswith("/") else target
+
+
+def assert_links_resolve(out: Path, base_path: str = "/") -> int:
+    checked = 0
+    ids = {p: page_links(p.read_text(encoding="utf-8")).ids for p in out.rglob("*.html")}
+    for page in ids:
+        for ref in page_links(page.read_text(encoding="utf-8")).refs:
+            target = resolve(out, base_path, page, ref)
+            assert target is not None, f"{page}: request to another origin: {ref}"
+            assert target.is_file(), f"{page.relative_to(out)}: broken link {ref}"
+            fragment = urlsplit(ref).fragment
+            if fragment and target.suffix == ".html":
+                assert fragment in ids[target.resolve()], f"{page}: missing anchor {ref}"
+            checked += 1
+    return checked
+
+
+def test_author_site_has_every_page(author_site: Path) -> None:
+    for rel in [
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "feed.json",
+        "sitemap.xml",
+        "robots.txt",
+        "archiv/index.html",
+        "themen/index.html",
+        "themen/kommunikation/index.html",
+        "der-abschied-aus-den-sozialen-medien/index.html",
+        "nur-ein-handschlag/index.html",
+        "ein-armband-im-krankenhaus/index.html",
+        "static/style.css",
+    ]:
+        assert (author_site / rel).is_file(), rel
+
+
+def test_home_lists_essays_newest_first_with_german_dates(author_site: Path) -> None:
+    html = (author_site / "index.html").read_text(encoding="utf-8")
+    first = html.index("Ein Armband im Krankenhaus")
+    assert first < html.index("Nur ein Handschlag") < html.index("Der Abschied aus den sozialen Medien")
+    assert "12. März 2026" in html
+    assert "Min. Lesezeit" in html
+    assert '<html lang="de">' in html
+
+
+def test_essay_page_has_questions_reply_link_and_structure(author_site: Path) -> None:
+    html = (author_site / "der-abschied-aus-den-sozialen-medien/index.html").read_text(encoding="utf-8")
+    assert "Fragen zur Reflexion" in html
+    assert 'id="irrtum-1"' in html and "<blockquote>" in html
+    assert "mailto:autor@example.org?subject=" in html
+    assert '<meta property="og:title" content="Der Abschied aus den sozialen Medien">' in html
+    assert '<link rel="canonical" href="https://example.org/der-abschied-aus-den-sozialen-medien/">' in html
+    assert 'rel="next"' in html and "Nur ein Handschlag" in html
+
+
+def test_every_internal_link_resolves(author_site: Path) -> None:
+    assert assert_links_resolve(author_site) > 30
+
+
+def test_feeds_parse_and_carry_full_content(author_site: Path) -> None:
+    atom = feedparser.parse((author_site / "feed.xml").read_bytes())
+    assert not atom.bozo, atom.get("bozo_exception")
+    assert next(e.title for e in atom.entries) == "Ein Armband im Krankenhaus"
+    assert "Zu verkaufen" in atom.entries[0].content[0].value
+    data = json.loads((author_site / "feed.json").read_text(encoding="utf-8"))
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert all(item["date_published"].endswith("+01:00") for item in data["items"])
+
+
+def test_feeds_and_pages_escape_titles(tmp_path: Path) -> None:
+    title = "Fish & Chips <script>alert(1)</script>"
+    make_site(tmp_path, {"fish.md": essay(title, slug="fish", summary=json.dumps('"quoted" & <b>'))})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    page = (out / "fish/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "Fish &amp; Chips &lt;script&gt;" in page
+    atom = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not atom.bozo
+    assert atom.entries[0].title == title
+    assert json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"][0]["title"] == title
+
+
+def test_umlaut_titles_make_transliterated_slugs(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("Über Größe", body="## Schöne Grüße\n\nText.")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    page = tmp_path / "_site/ueber-groesse/index.html"
+    assert 'id="schoene-gruesse"' in page.read_text(encoding="utf-8")
+
+
+def test_drafts_and_future_essays_need_flags(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"d.md": essay("Entwurf", draft="true"), "f.md": essay("Zukunft", date="2999-01-01"), "n.md": essay("Jetzt")},
+    )
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    assert (out / "jetzt/index.html").exists()
+    assert not (out / "entwurf").exists() and not (out / "zukunft").exists()
+    assert run("build", "-s", str(tmp_path), "--drafts", "--future").exit_code == 0
+    assert (out / "entwurf/index.html").exists() and (out / "zukunft/index.html").exists()
+
+
+def test_sub_path_base_url_links_all_resolve(tmp_path: Path) -> None:
+    site_yml = "title: T\nbase_url: https://example.org/journal/\nlanguage: de\n"
+    body = "Siehe [den anderen](/zwei/) und [Anker](/zwei/#abschnitt).\n"
+    make_site(
+        tmp_path,
+        {"eins.md": essay("Eins", body=body, tags='["Ä Tag"]'), "zwei.md": essay("Zwei", body="## Abschnitt\n")},
+        site_yml,
+    )
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    html = (out / "eins/index.html").read_text(encoding="utf-8")
+    assert 'href="/journal/zwei/"' in html and 'href="/journal/static/style.css"' in html
+    assert assert_links_resolve(out, "/journal/") > 10
+    assert "https://example.org/journal/eins/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
+    shutil.copy(REPO / "site.yml", tmp_path / "site.yml")
+    shutil.copytree(REPO / "essays", tmp_path / "essays")
+    assert run("build", "-s", str(tmp_path), "-o", str(tmp_path / "a")).exit_code == 0
+    assert run("build", "-s", str(tmp_path), "-o", str(tmp_path / "b")).exit_code == 0
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_unchanged_rebuild_rewrites_nothing(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    files = sorted((tmp_path / "_site").rglob("*.*"))
+    before = {p: p.stat().st_mtime_ns for p in files}
+    result = run("build", "-s", str(tmp_path))
+    assert "0 written" in result.output
+    assert {p: p.stat().st_mtime_ns for p in files} == before
+
+
+def test_foreign_files_are_kept_unless_clean(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    (out / "google123.html").write_text("verification", encoding="utf-8")
+    (tmp_path / "essays/b.md").unlink()
+    result = run("build", "-s", str(tmp_path))
+    assert "--clean" in result.output
+    assert (out / "google123.html").exists() and not (out / "b").exists()
+    assert run("build", "-s", str(tmp_path), "--clean").exit_code == 0
+    assert not (out / "google123.html").exists()

@@ -1,0 +1,135 @@
+"""Bad input: a clear `path:line: message`, exit 1, no traceback, the previous output untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
+
+GOOD = essay("Gut", body="Ein guter Text.")
+
+
+def build_then_break(tmp_path: Path, name: str, broken: str | bytes) -> tuple[str, int]:
+    """Build a good site, then break one file; return the failed build's output and exit code."""
+    make_site(tmp_path, {"gut.md": GOOD})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    before = tree_digest(tmp_path / "_site")
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(broken, bytes):
+        target.write_bytes(broken)
+    else:
+        target.write_text(broken, encoding="utf-8")
+    result = run("build", "-s", str(tmp_path))
+    assert tree_digest(tmp_path / "_site") == before, "a failed build changed the output"
+    assert "Traceback" not in result.output
+    return result.output, result.exit_code
+
+
+CASES = [
+    ("yaml syntax", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\ntags: [a, b\n---\nText\n", "essays/kaputt.md:5:"),
+    ("yaml bad indent", "essays/kaputt.md", "---\ntitle: X\n  date: 2026-01-01\n---\n", "essays/kaputt.md:3:"),
+    ("missing title", "essays/kaputt.md", "---\ndate: 2026-01-01\n---\nText\n", "'title' is missing"),
+    ("bad date", "essays/kaputt.md", "---\ntitle: X\ndate: gestern\n---\n", "essays/kaputt.md:3: 'date' is not a date"),
+    ("no front matter", "essays/kaputt.md", "Nur Text\n", "essays/kaputt.md:1: missing front matter"),
+    ("unterminated", "essays/kaputt.md", "---\ntitle: X\n", "essays/kaputt.md:1: front matter is not closed"),
+    ("escaping slug", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\nslug: ../../etc\n---\n", ":4: slug '../../etc'"),
+    ("absolute slug", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\nslug: /etc/passwd\n---\n", ":4: slug"),
+    ("reserved slug", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\nslug: themen\n---\n", "reserved"),
+    ("duplicate slug", "essays/zwei.md", essay("Gut"), "slug 'gut' is already used by essays/gut.md"),
+    ("not a mapping", "essays/kaputt.md", "---\n- a\n- b\n---\n", "essays/kaputt.md:2: front matter must be a mapping"),
+    ("prompts not a list", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\nprompts: Frage?\n---\n", ":4: 'prompts'"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_content_errors_name_file_and_line(tmp_path: Path, case: str, name: str, text: str, expected: str) -> None:
+    output, code = build_then_break(tmp_path, name, text)
+    assert code == 1
+    assert expected in output, output
+
+
+def test_non_utf8_file_is_an_error(tmp_path: Path) -> None:
+    output, code = build_then_break(tmp_path, "essays/latin1.md", "---\ntitle: Größe\n---\n".encode("latin-1"))
+    assert code == 1
+    assert "essays/latin1.md:2: file is not valid UTF-8" in output
+
+
+def test_all_errors_of_a_build_are_reported_together(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {
+            "a.md": "---\ntitle: A\n---\n",
+            "b.md": "---\ntitle: B\ndate: nie\n---\n",
+            "c.md": "---\ndate: 2026-01-01\n---\n",
+        },
+    )
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1
+    for expected in ["essays/a.md:", "essays/b.md:3:", "essays/c.md:"]:
+        assert expected in result.output
+    assert "3 errors" in result.output
+    assert not (tmp_path / "_site").exists()
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    text = "\ufeff---\r\ntitle: Mit BOM\r\ndate: 2026-01-01\r\n---\r\n\r\nText mit CRLF.\r\n"
+    make_site(tmp_path, {})
+    (tmp_path / "essays/bom.md").write_bytes(text.encode("utf-8"))
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Text mit CRLF." in (tmp_path / "_site/mit-bom/index.html").read_text(encoding="utf-8")
+
+
+def test_unknown_keys_are_warnings_not_silent(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": "---\ntitle: A\ndate: 2026-01-01\nauthor: X\n---\n"}, SITE_YML + "colour: blue\n")
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0
+    assert "essays/a.md:4: warning: unknown key 'author'" in result.output
+    assert "site.yml:8: warning: unknown setting 'colour'" in result.output
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
+    lines = ["---", "title: Bombe", "date: 2026-01-01", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 15):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [{', '.join(['*' + chr(96 + i)] * 9)}]")
+    output, code = build_then_break(tmp_path, "essays/bombe.md", "\n".join([*lines, "---", ""]))
+    assert code == 1
+    assert "essays/bombe.md:" in output and "too many YAML aliases" in output
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("title: T\nbase_url: example.org\n", "site.yml:2: base_url must be an absolute"),
+        ("title: T\nlanguage: xx-nope\n", "site.yml:2: unknown language"),
+        ("title: [1, 2\n", "site.yml:2: YAML syntax error"),
+        ("title: T\nurls:\n  tags: a/b\n", "site.yml:3: urls.tags"),
+        ("title: T\ntimezone: Mars/Olympus\n", "site.yml:2: unknown time zone"),
+        ("title: T\nmarkdown:\n  html: vielleicht\n", "site.yml:3: 'html' must be true or false"),
+    ],
+)
+def test_config_errors_name_the_line(tmp_path: Path, config: str, expected: str) -> None:
+    make_site(tmp_path, {"gut.md": GOOD}, config)
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1
+    assert expected in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_site_yml_and_usage_errors(tmp_path: Path) -> None:
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "no site.yml" in result.output
+    assert run("build", "--nope").exit_code == 2
+
+
+def test_broken_template_names_template_and_line(tmp_path: Path) -> None:
+    make_site(tmp_path, {"gut.md": GOOD}, SITE_YML + "theme: mein\n")
+    templates = tmp_path / "themes/mein/templates"
+    templates.mkdir(parents=True)
+    (templates / "essay.html").write_text('{% extends "!default/essay.html" %}\n{% block content %}\n{{ essay.title\n', "utf-8")
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1
+    assert "essay.html:3: template error" in result.output, result.output
