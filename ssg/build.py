@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
+import jinja2
+
+from ssg.cache import cache_dir, load_cache, save_cache
 from ssg.config import SiteConfig
-from ssg.content.collect import Selection, collect
+from ssg.content.collect import EssayMemo, Selection, collect
 from ssg.errors import Problem, SsgError
-from ssg.markdown import make_renderer
+from ssg.fingerprint import code_version, digest, fingerprint, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
-from ssg.render import Progress, render_bodies, render_outputs
+from ssg.render import Progress, output_paths, render_outputs
 from ssg.site import Site, make_site
 from ssg.theme import Theme, load_theme, make_environment
-from ssg.write import WriteReport, write_site
+from ssg.write import WriteReport, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
 
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How a build selects essays and treats the output folder."""
+    """How a build selects essays, uses the cores and the cache, and treats the output folder."""
 
     selection: Selection = field(default_factory=Selection)
     clean: bool = False
     now: datetime | None = None
+    jobs: int = 1
+    cache: bool = True
 
 
 @dataclass
@@ -39,6 +45,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     pages: int = 0
     files: int = 0
+    rendered: int = 0
     write: WriteReport | None = None
 
     @property
@@ -57,83 +64,137 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """Everything to render: the site, its outputs and the environment they render in."""
+
+    site: Site
+    env: jinja2.Environment
+    outputs: list[Output]
+    key: str  # what every template output depends on: code, config, theme files, site facts
+    data_key: str  # what producer outputs (feeds in JSON, QR codes) depend on: code and config
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """A site rendered in memory: its files, ready to write or check."""
+    """A site rendered in memory: its files, ready to serve or check."""
 
     site: Site
     files: dict[PurePosixPath, bytes]
 
 
-def render_site(
-    config: SiteConfig, options: BuildOptions, report: BuildReport, progress: ProgressFactory | None = None
-) -> Rendered:
-    """Run every step up to (not including) writing; raise SsgError with all problems."""
+def prepare(config: SiteConfig, options: BuildOptions, report: BuildReport, memo: EssayMemo | None = None) -> Plan:
+    """Load the content and theme and plan every output; raise SsgError with all problems."""
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
-        essays, warnings = collect(config, options.selection, now)
+        essays, warnings = collect(config, options.selection, now, memo, options.jobs)
         report.warnings.extend(warnings)
         theme = load_theme(config)
         env = make_environment(config, theme)
-    with report.step("markdown"):
-        site = make_site(config, essays)
-        env.globals.update(site=site, now=now)
-        bodies = render_bodies(site, make_renderer(config))
     with report.step("plan"):
-        outputs = plan_outputs(site, bodies)
-        statics = static_outputs(config, theme)
-    with report.step("render"):
-        files = render_outputs(outputs + statics, env, progress(len(outputs)) if progress else None)
+        site = make_site(config, essays)
+        # The only site-wide facts templates see besides their context: part of every cache key.
+        facts = {
+            "has_worksheets": bool(site.worksheet_essays),
+            "scheduled": frozenset(e.slug for e in essays if e.date > now),
+        }
+        env.globals.update(facts)
+        outputs = plan_outputs(site) + static_outputs(config, theme)
+        data_key = fingerprint([code_version(), config])
+        key = fingerprint([data_key, tree_fingerprint(list(theme.dirs)), facts])
     report.pages = sum(1 for o in outputs if o.template and o.url.endswith(("/", ".html")))
-    report.files = len(files)
-    return Rendered(site, files)
+    report.files = len(outputs)
+    return Plan(site, env, outputs, key, data_key)
 
 
-def plan_outputs(site: Site, bodies: dict[str, str]) -> list[Output]:
+def render_site(
+    config: SiteConfig, options: BuildOptions, report: BuildReport, progress: ProgressFactory | None = None
+) -> Rendered:
+    """Render the whole site in memory (for serve and check); nothing is written."""
+    plan = prepare(config, options, report)
+    with report.step("render"):
+        files = render_outputs(plan.outputs, plan.env, options.jobs, progress(len(plan.outputs)) if progress else None)
+    report.rendered = len(files)
+    return Rendered(plan.site, files)
+
+
+def plan_outputs(site: Site) -> list[Output]:
     """Return every output of the site except static files."""
-    outputs = pages.plan(site, bodies) + taxonomy.plan(site) + worksheets.plan(site)
+    outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site)
     html_urls = sorted(o.url for o in outputs if o.url.endswith("/"))
-    return outputs + feeds.plan(site, bodies, html_urls)
+    return outputs + feeds.plan(site, html_urls)
 
 
 def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
     """Return theme static files under /static/ and the site's static folder at the root."""
     found: dict[str, Output] = {}
+    problems: list[Problem] = []
     sources = [(d, "/static/") for d in theme.static_dirs]
     site_static = config.root / config.static
     if site_static.is_dir():
         sources.insert(0, (site_static, "/"))
     for folder, prefix in sources:
+        allowed = (folder.resolve(), config.root.resolve())
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder).as_posix()
             if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
+                if not any(path.resolve().is_relative_to(a) for a in allowed):
+                    message = "is a link to a file outside the site folder (not allowed)"
+                    problems.append(Problem(str(path.relative_to(config.root)), None, message))
+                    continue
                 url = prefix + rel
                 found.setdefault(url, Output(url, data=path.read_bytes(), source=str(path)))
+    if problems:
+        raise SsgError(problems)
     return [found[u] for u in sorted(found)]
+
+
+def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
+    """Return each output's cache key: a digest of everything that makes its bytes."""
+    keys = {}
+    for path, output in zip(output_paths(plan.outputs), plan.outputs, strict=True):
+        if output.data is not None:
+            keys[path] = digest(output.data)
+        elif output.producer is not None:
+            keys[path] = fingerprint([plan.data_key, output.recipe, output.context])
+        else:
+            keys[path] = fingerprint([plan.key, output.recipe, output.context])
+    return keys
 
 
 def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory | None = None) -> BuildReport:
     """Build the site into config.output; on any error the old output stays untouched."""
     report = BuildReport()
-    rendered = render_site(config, options, report, progress)
-    _check_output_dir(config)
+    # Even without the cache, its record of which files ssg wrote is needed to remove stale ones.
+    cache = load_cache(config)
+    plan = prepare(config, options, report, cache.essays_for(config) if options.cache else None)
+    check_output_dir(config)
+    out = config.output
+    previous = cache.outputs.get(str(out), {})
+    with report.step("render"):
+        keys = output_keys(plan)
+        same = unchanged_outputs(out, keys, previous) if options.cache else set()
+        todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
+        staging = staging_dir(out)
+        try:
+            staged = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    report.rendered = len(staged)
     with report.step("write"):
-        report.write = write_site(rendered.files, config.output, cache_dir(config), options.clean)
+        report.write, cache.outputs[str(out)] = apply(staging, out, keys, staged, previous, options.clean)
+        save_cache(config, cache)
     return report
 
 
-def cache_dir(config: SiteConfig) -> Path:
-    """Return the site's cache folder, creating it with a .gitignore inside."""
-    folder = config.root / ".ssg-cache"
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# ssg's build cache: safe to delete\n*\n", encoding="utf-8")
-    return folder
-
-
-def _check_output_dir(config: SiteConfig) -> None:
+def check_output_dir(config: SiteConfig) -> None:
+    """Refuse an output folder that would overwrite the site's own files."""
     out, root = config.output.resolve(), config.root.resolve()
     protected = [root, config.essays_dir.resolve(), (root / "themes").resolve(), (root / config.static).resolve()]
     if out in protected or out in root.parents or any(p in out.parents for p in protected[1:]):
         message = f"output folder {out} would overwrite the site's own files: choose another 'output'"
         raise SsgError([Problem("site.yml", None, message)])
+
+
+_check_output_dir = check_output_dir  # the name ssg.check imports
+__all__ = ["BuildOptions", "BuildReport", "Rendered", "build", "cache_dir", "prepare", "render_site"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -13,11 +15,13 @@ import click
 
 from ssg import __version__
 from ssg.build import BuildOptions, BuildReport, build
+from ssg.check import check_site
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
 from ssg.scaffold import init_site, new_essay
+from ssg.serve.command import serve_command
 
 SITE_OPTION = click.option(
     "-s",
@@ -82,10 +86,20 @@ def _guard(verbose: bool, action: Callable[[], Any]) -> Any:
 @click.option("--drafts", is_flag=True, help="Include essays marked draft: true.")
 @click.option("--future", is_flag=True, help="Include essays dated in the future.")
 @click.option("--clean", is_flag=True, help="Also delete files in the output folder that ssg did not make.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to render with [default: all cores].")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Ignore .ssg-cache/ and render everything.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each step's time, and tracebacks of internal errors.")
 def build_command(
-    site_dir: Path, output: Path | None, drafts: bool, future: bool, clean: bool, quiet: bool, verbose: bool
+    site_dir: Path,
+    output: Path | None,
+    drafts: bool,
+    future: bool,
+    clean: bool,
+    jobs: int | None,
+    no_cache: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build the site into its output folder.
 
@@ -101,7 +115,12 @@ def build_command(
         config = _load(site_dir, quiet)
         if output is not None:
             config = config.with_output(output)
-        options = BuildOptions(selection=Selection(drafts=drafts, future=future), clean=clean)
+        options = BuildOptions(
+            selection=Selection(drafts=drafts, future=future),
+            clean=clean,
+            jobs=jobs or os.cpu_count() or 1,
+            cache=not no_cache,
+        )
         report = build(config, options, _progress_factory(quiet))
         _print_problems(report.warnings, quiet)
         if not quiet:
@@ -148,6 +167,66 @@ def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
             click.echo(f"  {name:<10} {seconds * 1000:8.1f} ms")
 
 
+@main.command("check")
+@SITE_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 if there is any.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by file; json: a list of {path, line, severity, message} for editors and CI.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Print tracebacks of internal errors.")
+def check_command(site_dir: Path, strict: bool, output_format: str, verbose: bool) -> None:
+    """Check the site without writing anything: content and config errors, broken links and anchors,
+    missing files and alt texts, resources from other sites, and hints (warnings).
+
+    Exit code 0 when there are no errors (with --strict: no warnings either), 1 otherwise.
+
+    \b
+    Examples:
+      ssg check
+      ssg check -s ~/journal --strict --format json
+    """
+    problems: list[Problem] = _guard(verbose, lambda: check_site(site_dir, strict))
+    if output_format == "json":
+        click.echo(json.dumps([_problem_json(p) for p in problems], ensure_ascii=False, indent=2))
+    else:
+        _print_grouped(problems)
+    if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line, "severity": problem.severity, "message": problem.message}
+
+
+def _print_grouped(problems: list[Problem]) -> None:
+    """Print one header per file, then its problems as `  line: message`, then a summary."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    for path, group in by_file.items():
+        click.echo(path)
+        for p in group:
+            where = f"{p.line}: " if p.line else ""
+            click.echo(f"  {where}{'warning: ' if p.severity == 'warning' else ''}{p.message}")
+        click.echo()
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if not problems:
+        click.echo("No problems found.")
+    else:
+        files = f"{len(by_file)} file" + ("s" if len(by_file) != 1 else "")
+        click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {files}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 @main.command("new")
 @click.argument("title")
 @SITE_OPTION
@@ -176,5 +255,7 @@ def init_command(folder: Path, title: str) -> None:
         click.echo(f"Created {path}")
     click.echo(f"Next: cd {folder} && ssg serve")
 
+
+main.add_command(serve_command)
 
 __all__ = ["SsgError", "main"]

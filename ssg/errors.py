@@ -20,6 +20,11 @@ class Problem:
     message: str
     severity: Severity = "error"
 
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        """Return a key ordering problems by file, line and message."""
+        return (self.path, self.line or 0, self.message)
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.severity == "warning" else ""

@@ -1,58 +1,102 @@
-"""Outputs -> bytes: Markdown bodies first, then templates; errors name the source file."""
+"""Outputs -> bytes, in parallel on all cores; errors name the source file or template."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import PurePosixPath
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path, PurePosixPath
 
 import jinja2
 
 from ssg import urls
 from ssg.errors import Problem, SsgError
-from ssg.markdown import Renderer
 from ssg.outputs import Output
-from ssg.site import Site
+from ssg.parallel import map_chunks
 from ssg.theme import template_problem
 
 Progress = Callable[[int], None]
 
 
-def render_bodies(site: Site, render: Renderer) -> dict[str, str]:
-    """Return the HTML of every essay body, keyed by slug."""
-    return {essay.slug: render(essay.body) for essay in site.essays}
-
-
-def render_outputs(
-    outputs: Sequence[Output], env: jinja2.Environment, progress: Progress | None = None
-) -> dict[PurePosixPath, bytes]:
-    """Render every output to bytes; raise SsgError listing every template problem."""
-    files: dict[PurePosixPath, bytes] = {}
-    problems: dict[Problem, None] = {}
-    owners: dict[PurePosixPath, str] = {}
+def output_paths(outputs: Sequence[Output]) -> list[PurePosixPath]:
+    """Return each output's file path; raise SsgError if two outputs want the same file."""
+    owners: dict[PurePosixPath, Output] = {}
+    problems = []
     for output in outputs:
         path = urls.output_path(output.url)
-        if path in owners:
-            message = f"two pages want the same file {path} ({owners[path] or 'site'} and {output.source or 'site'})"
-            problems[Problem(output.source or str(path), None, message)] = None
-            continue
-        owners[path] = output.source
-        try:
-            files[path] = render_one(output, env)
-        except jinja2.TemplateError as exc:
-            problems[template_problem(exc)] = None
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            problems[template_problem(exc)] = None
-        if progress is not None:
-            progress(1)
+        other = owners.setdefault(path, output)
+        if other is not output:
+            message = f"two pages want the same file {path} ({other.source or 'site'} and {output.source or 'site'})"
+            problems.append(Problem(output.source or str(path), None, message))
     if problems:
-        raise SsgError(list(problems))
-    return files
+        raise SsgError(problems)
+    return list(owners)
 
 
 def render_one(output: Output, env: jinja2.Environment) -> bytes:
     """Render a single output to bytes."""
     if output.data is not None:
         return output.data
+    if output.producer is not None:
+        return output.producer(output.context, env)
     assert output.template is not None
-    template = env.get_template(output.template)
-    return template.render(output.context).encode("utf-8")
+    return env.get_template(output.template).render(output.context).encode("utf-8")
+
+
+def render_outputs(
+    outputs: Sequence[Output],
+    env: jinja2.Environment,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    into: Path | None = None,
+) -> dict[PurePosixPath, bytes]:
+    """Render outputs, in `jobs` processes; raise SsgError listing every problem.
+
+    With `into`, files are written below that folder and the result maps paths to b"" (their
+    bytes stay out of memory); otherwise the result holds every file's bytes.
+    """
+    paths = output_paths(outputs)
+    results: dict[PurePosixPath, bytes] = {}
+    problems: dict[Problem, None] = {}
+    for done, found in _run(outputs, env, jobs, into):
+        for index, data in done:
+            results[paths[index]] = data
+        problems.update(dict.fromkeys(found))
+        if progress is not None:
+            progress(len(done) + len(found))
+    if problems:
+        raise SsgError(sorted(problems, key=lambda p: p.sort_key))
+    return {path: results[path] for path in paths}
+
+
+def _run(
+    outputs: Sequence[Output], env: jinja2.Environment, jobs: int, into: Path | None
+) -> Iterator[tuple[list[tuple[int, bytes]], list[Problem]]]:
+    return map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs)
+
+
+def _render_chunk(
+    work: tuple[Sequence[Output], jinja2.Environment, Path | None], indices: range
+) -> tuple[list[tuple[int, bytes]], list[Problem]]:
+    outputs, env, into = work
+    done: list[tuple[int, bytes]] = []
+    problems: list[Problem] = []
+    made: set[Path] = set()
+    for index in indices:
+        try:
+            data = render_one(outputs[index], env)
+        except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            problems.append(template_problem(exc))
+            continue
+        if into is not None:
+            _write(into / urls.output_path(outputs[index].url), data, made)
+            data = b""
+        done.append((index, data))
+    return done, problems
+
+
+def _write(target: Path, data: bytes, made: set[Path]) -> None:
+    if target.parent not in made:
+        os.makedirs(target.parent, exist_ok=True)
+        made.add(target.parent)
+    with open(target, "wb") as handle:
+        handle.write(data)

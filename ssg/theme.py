@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,9 @@ from markupsafe import Markup
 
 from ssg import urls
 from ssg.config import SiteConfig
+from ssg.content.essay import Essay
 from ssg.errors import Problem, TemplateError
-from ssg.markdown import make_inline_renderer, make_renderer
+from ssg.markdown import Renderer, make_inline_renderer, make_renderer
 
 
 def builtin_theme_dir() -> Path:
@@ -99,8 +102,24 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
         lang=config.language,
         urls=urls,
         og_locale=og_locale(config.language),
+        body=_body_renderer(render_md),
+        has_worksheets=False,
+        scheduled=frozenset(),
     )
     return env
+
+
+def _body_renderer(render_md: Renderer) -> Callable[[Essay], Markup]:
+    """Return `body(essay)`: the essay's HTML, remembered for the few essays used twice (feeds)."""
+
+    @functools.lru_cache(maxsize=64)
+    def html(digest: str, text: str) -> Markup:
+        return Markup(render_md(text))
+
+    def body(essay: Essay) -> Markup:
+        return html(essay.digest, essay.body)
+
+    return body
 
 
 def og_locale(language: str) -> str:

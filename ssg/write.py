@@ -1,20 +1,25 @@
-"""The only module that writes the output folder: staging dir, write-if-changed, swap."""
+"""The only module that writes the output folder: stage, then apply only what changed.
+
+Rendering happens completely before anything here touches the output folder, so a failed
+build leaves it as it was. Files whose bytes are unchanged are not rewritten (they keep their
+modification time); each changed file is replaced atomically.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-MANIFEST = "output-manifest.json"
+# What ssg wrote at a path last time: (cache key, size, mtime_ns).
+Record = dict[str, tuple[str, int, int]]
 
 
 @dataclass(frozen=True)
 class WriteReport:
-    """What a write did to the output folder."""
+    """What a build did to the output folder."""
 
     written: int
     unchanged: int
@@ -22,124 +27,119 @@ class WriteReport:
     kept: tuple[str, ...]
 
 
-def write_site(files: Mapping[PurePosixPath, bytes], out: Path, cache: Path, clean: bool) -> WriteReport:
-    """Replace `out` with `files`; unchanged files keep their inode and mtime.
-
-    Files in `out` that an earlier build wrote and this one does not are removed; other
-    files (put there by hand) are kept unless `clean` is set.
-    """
-    out = out.resolve()
+def staging_dir(out: Path) -> Path:
+    """Return a fresh, empty staging folder beside the output folder."""
     staging = out.parent / f".{out.name}.staging"
-    previous = out.parent / f".{out.name}.previous"
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    ours = _read_manifest(cache, out)
+    if staging.exists():
+        shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    return staging
+
+
+def unchanged_outputs(out: Path, keys: Mapping[PurePosixPath, str], previous: Record) -> set[PurePosixPath]:
+    """Return paths whose key matches the last build and whose file nobody has touched since."""
+    same = set()
+    for path, key in keys.items():
+        known = previous.get(path.as_posix())
+        if known is None or known[0] != key:
+            continue
+        try:
+            stat = os.stat(out / path)
+        except OSError:
+            continue
+        if (stat.st_size, stat.st_mtime_ns) == known[1:]:
+            same.add(path)
+    return same
+
+
+def apply(
+    staging: Path, out: Path, keys: Mapping[PurePosixPath, str], staged: Iterable[PurePosixPath],
+    previous: Record, clean: bool,
+) -> tuple[WriteReport, Record]:
+    """Move staged files into `out`, remove stale ones, and return the report and new record."""
     try:
-        unchanged, removed, kept = _carry_over(files, out, staging, ours, clean)
-        written = _write_new(files, staging, unchanged)
-        _swap(staging, out, previous)
-    except BaseException:
+        written, kept_same = _move_staged(staging, out, staged)
+        removed, kept = _remove_stale(out, keys, previous, clean)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _write_manifest(cache, out, files)
-    return WriteReport(written, len(unchanged), removed, tuple(sorted(kept)))
+    record = _record(out, keys, previous, set(staged) - kept_same)
+    unchanged = len(keys) - written
+    return WriteReport(written, unchanged, removed, tuple(sorted(kept))), record
 
 
-def _carry_over(
-    files: Mapping[PurePosixPath, bytes], out: Path, staging: Path, ours: set[str], clean: bool
-) -> tuple[set[PurePosixPath], int, list[str]]:
-    unchanged: set[PurePosixPath] = set()
-    kept: list[str] = []
-    removed = 0
-    if not out.is_dir():
-        return unchanged, removed, kept
-    for path in _walk(out):
-        rel = PurePosixPath(path.relative_to(out).as_posix())
-        new = files.get(rel)
-        if new is not None:
-            if _same(path, new):
-                _link(path, staging / rel)
-                unchanged.add(rel)
-        elif rel.as_posix() in ours or clean:
-            removed += 1
-        else:
-            _link(path, staging / rel)
-            kept.append(rel.as_posix())
-    return unchanged, removed, kept
+def _move_staged(staging: Path, out: Path, staged: Iterable[PurePosixPath]) -> tuple[int, set[PurePosixPath]]:
+    written = 0
+    same: set[PurePosixPath] = set()
+    made: set[Path] = set()
+    for path in sorted(staged):
+        source, target = staging / path, out / path
+        if _same_bytes(source, target):
+            same.add(path)
+            continue
+        if target.parent not in made:
+            _make_dir(target.parent)
+            made.add(target.parent)
+        os.replace(source, target)
+        written += 1
+    return written, same
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, _dirs, names in os.walk(folder):
-        found.extend(Path(dirpath, n) for n in names)
-    return sorted(found)
+def _make_dir(folder: Path) -> None:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same_bytes(a: Path, b: Path) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
     except OSError:
         return False
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_symlink():
-        shutil.copy2(source, target, follow_symlinks=False)
-        return
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+def _remove_stale(
+    out: Path, keys: Mapping[PurePosixPath, str], previous: Record, clean: bool
+) -> tuple[int, list[str]]:
+    wanted = {p.as_posix() for p in keys}
+    emptied: set[Path] = set()
+    removed = 0
+    kept = []
+    for dirpath, _dirs, names in os.walk(out):
+        for name in names:
+            path = Path(dirpath, name)
+            rel = path.relative_to(out).as_posix()
+            if rel in wanted:
+                continue
+            if rel in previous or clean:
+                path.unlink()
+                emptied.add(path.parent)
+                removed += 1
+            else:
+                kept.append(rel)
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        _remove_empty_upwards(folder, out)
+    return removed, kept
 
 
-def _write_new(files: Mapping[PurePosixPath, bytes], staging: Path, unchanged: set[PurePosixPath]) -> int:
-    made: set[Path] = set()
-    written = 0
-    for rel in sorted(files):
-        if rel in unchanged:
+def _remove_empty_upwards(folder: Path, out: Path) -> None:
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _record(
+    out: Path, keys: Mapping[PurePosixPath, str], previous: Record, changed: set[PurePosixPath]
+) -> Record:
+    record: Record = {}
+    for path, key in keys.items():
+        rel = path.as_posix()
+        known = previous.get(rel)
+        if path not in changed and known is not None and known[0] == key:
+            record[rel] = known
             continue
-        target = staging / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(files[rel])
-        written += 1
-    return written
-
-
-def _swap(staging: Path, out: Path, previous: Path) -> None:
-    if out.exists():
-        out.rename(previous)
-    staging.rename(out)
-    if previous.exists():
-        shutil.rmtree(previous)
-
-
-def _manifest_key(out: Path) -> str:
-    return str(out)
-
-
-def _read_manifest(cache: Path, out: Path) -> set[str]:
-    try:
-        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
-        return set(data.get(_manifest_key(out), []))
-    except (OSError, ValueError, AttributeError):
-        return set()
-
-
-def _write_manifest(cache: Path, out: Path, files: Mapping[PurePosixPath, bytes]) -> None:
-    path = cache / MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[_manifest_key(out)] = sorted(p.as_posix() for p in files)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+        stat = os.stat(out / path)
+        record[rel] = (key, stat.st_size, stat.st_mtime_ns)
+    return record

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ssg.config import SiteConfig
-from ssg.content.essay import Essay, load_essay
+from ssg.content.essay import Essay, parse_essay, source_digest
 from ssg.content.reader import Reader
 from ssg.errors import Problem, SsgError
+from ssg.parallel import map_chunks
 
 
 @dataclass(frozen=True)
@@ -34,24 +36,69 @@ def essay_files(config: SiteConfig) -> list[Path]:
     return sorted(found)
 
 
-def collect(config: SiteConfig, selection: Selection, now: datetime) -> tuple[list[Essay], list[Problem]]:
-    """Return the published essays newest first and the warnings; raise with all errors."""
-    problems: list[Problem] = []
-    essays: list[Essay] = []
+# A parsed essay and its warnings, by source path; valid while the file's digest is the same.
+EssayMemo = dict[str, tuple[str, Essay, list[Problem]]]
+
+
+def collect(
+    config: SiteConfig, selection: Selection, now: datetime, memo: EssayMemo | None = None, jobs: int = 1
+) -> tuple[list[Essay], list[Problem]]:
+    """Return the published essays newest first and the warnings; raise with all errors.
+
+    `memo` (updated in place) skips parsing files whose bytes are unchanged since it was filled;
+    the others are parsed in `jobs` processes.
+    """
+    loaded: dict[str, tuple[Essay | None, list[Problem]]] = {}
+    todo: list[tuple[str, bytes]] = []
+    known = memo if memo is not None else {}
     for path in essay_files(config):
         rel = path.relative_to(config.root).as_posix()
-        if not _inside(path, config.root):
-            problems.append(Problem(rel, None, "is a link to a file outside the site folder (not allowed)"))
-            continue
+        raw, problem = _read(path, rel, config)
+        entry = known.get(rel)
+        if raw is None:
+            loaded[rel] = (None, [problem] if problem else [])
+        elif entry is not None and entry[0] == source_digest(rel, raw):
+            loaded[rel] = (entry[1], entry[2])
+        else:
+            todo.append((rel, raw))
+    for results in map_chunks(_parse_chunk, (config, todo), len(todo), jobs):
+        loaded.update(results)
+    if memo is not None:
+        memo.clear()
+        memo.update({rel: (e.digest, e, found) for rel, (e, found) in loaded.items() if e is not None})
+    return _finish(loaded, selection, now)
+
+
+def _read(path: Path, rel: str, config: SiteConfig) -> tuple[bytes | None, Problem | None]:
+    if not _inside(path, config.root):
+        return None, Problem(rel, None, "is a link to a file outside the site folder (not allowed)")
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, Problem(rel, None, f"cannot read file: {exc.strerror}")
+
+
+def _parse_chunk(
+    work: tuple[SiteConfig, list[tuple[str, bytes]]], indices: range
+) -> dict[str, tuple[Essay | None, list[Problem]]]:
+    config, todo = work
+    results: dict[str, tuple[Essay | None, list[Problem]]] = {}
+    for index in indices:
+        rel, raw = todo[index]
         reader = Reader(rel)
-        essay = load_essay(path, config, reader)
-        problems.extend(reader.problems)
-        if essay is not None:
-            essays.append(essay)
-    problems.extend(_duplicate_slugs(essays))
+        results[rel] = (parse_essay(raw, config, reader), reader.problems)
+    return results
+
+
+def _finish(
+    loaded: dict[str, tuple[Essay | None, list[Problem]]], selection: Selection, now: datetime
+) -> tuple[list[Essay], list[Problem]]:
+    essays = [loaded[rel][0] for rel in sorted(loaded) if loaded[rel][0] is not None]
+    problems = [p for rel in sorted(loaded) for p in loaded[rel][1]]
+    problems.extend(_duplicate_slugs([e for e in essays if e is not None]))
     if any(p.severity == "error" for p in problems):
         raise SsgError(sorted(problems, key=_order))
-    published = [e for e in essays if _selected(e, selection, now)]
+    published = [e for e in essays if e is not None and _selected(e, selection, now)]
     published.sort(key=lambda e: (e.date, e.title, e.slug), reverse=True)
     return published, sorted(problems, key=_order)
 
@@ -61,6 +108,14 @@ def _order(problem: Problem) -> tuple[str, int, str]:
 
 
 def _inside(path: Path, root: Path) -> bool:
+    # Only a link can lead outside, so plain files and folders need no resolving (one lstat each).
+    current = str(root)
+    for part in path.relative_to(root).parts:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            break
+    else:
+        return True
     try:
         path.resolve().relative_to(root.resolve())
     except ValueError:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from ssg import urls
+from ssg import fingerprint, urls
 from ssg.config import SiteConfig
 from ssg.content import frontmatter
 from ssg.content.reader import Reader
@@ -17,7 +16,6 @@ from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 
 KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,7 @@ class Essay:
     prompts: tuple[Prompt, ...]
     worksheet: Worksheet | None
     words: int
+    digest: str = ""
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -48,21 +47,33 @@ class Essay:
         return bool(self.prompts) or self.worksheet is not None
 
 
+def source_digest(rel: str, raw: bytes) -> str:
+    """Return the digest identifying an essay file's name and bytes."""
+    return fingerprint.digest(rel.encode("utf-8"), raw)
+
+
 def load_essay(path: Path, config: SiteConfig, reader: Reader) -> Essay | None:
     """Read one essay file; record problems in `reader`; None if it has errors."""
     try:
-        text = frontmatter.normalize(path.read_bytes(), reader.path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        reader.error(None, f"cannot read file: {exc.strerror}")
+        return None
+    return parse_essay(raw, config, reader)
+
+
+def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
+    """Parse an essay file's bytes; record problems in `reader`; None if it has errors."""
+    try:
+        text = frontmatter.normalize(raw, reader.path)
         data, body, body_line = frontmatter.split(text, reader.path)
     except ContentError as exc:
         reader.problems.extend(exc.problems)
         return None
-    except OSError as exc:
-        reader.error(None, f"cannot read file: {exc.strerror}")
-        return None
     before = len(reader.problems)
     essay = _build(data, body, body_line, config, reader)
     failed = any(p.severity == "error" for p in reader.problems[before:])
-    return None if failed else essay
+    return None if failed else replace(essay, digest=source_digest(reader.path, raw))
 
 
 def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:
@@ -86,7 +97,7 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         body_line=body_line,
         prompts=parse_prompts(data.get("prompts"), data.line_of("prompts"), reader),
         worksheet=parse_worksheet(data.get("worksheet"), data.line_of("worksheet"), title, reader),
-        words=len(_WORD.findall(body)),
+        words=len(body.split()),
     )
 
 

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import jinja2
+
+# Makes an output's bytes from its context; module-level and pure, like a template.
+Producer = Callable[[Mapping[str, Any], jinja2.Environment], bytes]
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the built site: a template with its context, or ready bytes."""
+    """One file of the built site: a template or a producer with its context, or ready bytes."""
 
     url: str
     template: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
     data: bytes | None = None
     source: str = ""
+    producer: Producer | None = None
+
+    @property
+    def recipe(self) -> str:
+        """Return what makes this output, for cache keys."""
+        if self.producer is not None:
+            return f"{self.producer.__module__}.{self.producer.__qualname__}"
+        return self.template or "data"
 
 
 @dataclass(frozen=True)

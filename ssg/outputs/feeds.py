@@ -6,7 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import jinja2
+
 from ssg import urls
+from ssg.config import SiteConfig
 from ssg.content.essay import Essay
 from ssg.outputs import Output
 from ssg.site import Site
@@ -15,14 +18,14 @@ ATOM_URL = "/feed.xml"
 JSON_FEED_URL = "/feed.json"
 
 
-def plan(site: Site, bodies: Mapping[str, str], sitemap_urls: list[str]) -> list[Output]:
+def plan(site: Site, sitemap_urls: list[str]) -> list[Output]:
     """Return the Atom feed, the JSON Feed, the sitemap and robots.txt."""
     limit = site.config.feed_items
     entries = site.essays[:limit] if limit else site.essays
-    context = {"entries": entries, "bodies": bodies, "updated": _updated(entries)}
+    context = {"entries": entries, "updated": _updated(entries)}
     return [
         Output(ATOM_URL, "atom.xml", context),
-        Output(JSON_FEED_URL, data=json_feed(site, entries, bodies)),
+        Output(JSON_FEED_URL, context={"config": site.config, "entries": entries}, producer=json_feed),
         Output("/sitemap.xml", "sitemap.xml", {"page_urls": sitemap_urls, "lastmod": _lastmods(site)}),
         Output("/robots.txt", "robots.txt", {}),
     ]
@@ -37,9 +40,11 @@ def _lastmods(site: Site) -> dict[str, str]:
     return {urls.essay_url(e.slug): (e.updated or e.date).date().isoformat() for e in site.essays}
 
 
-def json_feed(site: Site, entries: tuple[Essay, ...], bodies: Mapping[str, str]) -> bytes:
+def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
     """Return a JSON Feed 1.1 document with the full content of each entry."""
-    config = site.config
+    config: SiteConfig = context["config"]
+    entries: tuple[Essay, ...] = context["entries"]
+    body = env.globals["body"]
     author = {"name": config.author.name}
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -48,7 +53,7 @@ def json_feed(site: Site, entries: tuple[Essay, ...], bodies: Mapping[str, str])
         "feed_url": urls.absolute(config.base_url, JSON_FEED_URL),
         "language": config.language,
         "authors": [author],
-        "items": [_item(config.base_url, e, bodies[e.slug]) for e in entries],
+        "items": [_item(config.base_url, e, str(body(e))) for e in entries],  # type: ignore[operator]
     }
     if config.description:
         feed["description"] = config.description

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from markupsafe import Markup
-
 from ssg import urls
 from ssg.outputs import Output, Page
 from ssg.site import Site
 
 
-def plan(site: Site, bodies: Mapping[str, str]) -> list[Output]:
+def plan(site: Site) -> list[Output]:
     """Return the home page, one page per essay, the archive and the 404 page."""
     config = site.config
     outputs = [
@@ -30,7 +26,6 @@ def plan(site: Site, bodies: Mapping[str, str]) -> list[Output]:
         context = {
             "page": Page(url, essay.title, description=essay.summary, kind="article"),
             "essay": essay,
-            "content": Markup(bodies[essay.slug]),
             "newer": site.newer(essay),
             "older": site.older(essay),
         }

@@ -3,17 +3,43 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
+import jinja2
 import segno
 from babel.numbers import format_decimal
 
 from ssg import urls
+from ssg.config import UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay
 from ssg.content.worksheet import Field, Worksheet
 from ssg.outputs import Output, Page
 from ssg.site import Site
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What the templates and the browser script need to show one essay's worksheet."""
+
+    essay: Essay
+    worksheet: Worksheet | None
+    slug: str
+    url: str
+    title: str
+    qr_url: str
+    essay_abs_url: str
+    refs: dict[str, str]
+    formulas: dict[str, str]
+    constants: dict[str, str]
+    data: dict[str, Any]
+
+    @property
+    def digest(self) -> str:
+        """Return the essay's digest: a sheet is made from its essay and the site config alone."""
+        return self.essay.digest
 
 
 def plan(site: Site) -> list[Output]:
@@ -22,46 +48,70 @@ def plan(site: Site) -> list[Output]:
     sheets = [sheet_context(site, essay) for essay in site.worksheet_essays]
     outputs: list[Output] = []
     for sheet in sheets:
-        essay: Essay = sheet["essay"]
-        url = sheet["url"]
-        page = Page(url, sheet["title"], description=essay.summary)
-        outputs.append(Output(url, "worksheet.html", {"page": page, "sheet": sheet}, source=essay.source))
-        outputs.append(Output(sheet["qr_url"], data=qr_svg(sheet["essay_abs_url"]), source=essay.source))
+        essay = sheet.essay
+        page = Page(sheet.url, sheet.title, description=essay.summary)
+        outputs.append(Output(sheet.url, "worksheet.html", {"page": page, "sheet": sheet}, source=essay.source))
+        qr_context = {"target": sheet.essay_abs_url}
+        outputs.append(Output(sheet.qr_url, context=qr_context, producer=qr_svg, source=essay.source))
     if sheets:
+        parts = booklet_parts(config.urls, sheets, config.booklet_size)
+        # Pages list the parts by number and range only: a part's sheets stay out of other pages' keys.
+        links = [replace(part, sheets=()) for part in parts]
         index_url = urls.worksheet_index_url(config.urls)
-        booklet_url = urls.booklet_url(config.urls)
-        outputs.append(
-            Output(index_url, "worksheets.html", {"page": Page(index_url, title_key="worksheets"), "sheets": sheets})
-        )
-        outputs.append(
-            Output(booklet_url, "booklet.html", {"page": Page(booklet_url, title_key="booklet"), "sheets": sheets})
-        )
+        index_context = {"page": Page(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
+        outputs.append(Output(index_url, "worksheets.html", index_context))
+        for part in parts:
+            context = {"page": Page(part.url, title_key="booklet"), "part": part, "parts": links}
+            outputs.append(Output(part.url, "booklet.html", context))
     return outputs
 
 
-def sheet_context(site: Site, essay: Essay) -> dict[str, Any]:
-    """Return what the templates and the browser script need to show one worksheet."""
+@dataclass(frozen=True)
+class BookletPart:
+    """One print job of worksheets: all of them, or a part of a long series."""
+
+    number: int
+    url: str
+    sheets: tuple[Sheet, ...]
+    first: int
+    last: int
+
+
+def booklet_parts(segments: UrlSegments, sheets: list[Sheet], size: int) -> list[BookletPart]:
+    """Split the worksheets into booklets of at most `size` sheets (one page per booklet)."""
+    base = urls.booklet_url(segments)
+    parts = []
+    for number, start in enumerate(range(0, len(sheets), size), 1):
+        url = base if number == 1 else f"{base}{number}/"
+        chunk = tuple(sheets[start : start + size])
+        parts.append(BookletPart(number, url, chunk, start + 1, start + len(chunk)))
+    return parts
+
+
+def sheet_context(site: Site, essay: Essay) -> Sheet:
+    """Return the Sheet of an essay with prompts or a worksheet."""
     config = site.config
     url = urls.worksheet_url(config.urls, essay.slug)
     sheet = essay.worksheet
     essay_abs_url = urls.absolute(config.base_url, urls.essay_url(essay.slug))
-    return {
-        "essay": essay,
-        "worksheet": sheet,
-        "slug": essay.slug,
-        "url": url,
-        "title": sheet.title if sheet else essay.title,
-        "qr_url": url + "qr.svg",
-        "essay_abs_url": essay_abs_url,
-        "refs": _refs(sheet),
-        "formulas": _formulas(sheet, config.language) if sheet else {},
-        "constants": _constants(sheet, config.language) if sheet else {},
-        "data": _script_data(config.base_url, essay, sheet, essay_abs_url),
-    }
+    return Sheet(
+        essay=essay,
+        worksheet=sheet,
+        slug=essay.slug,
+        url=url,
+        title=sheet.title if sheet else essay.title,
+        qr_url=url + "qr.svg",
+        essay_abs_url=essay_abs_url,
+        refs=_refs(sheet),
+        formulas=_formulas(sheet, config.language) if sheet else {},
+        constants=_constants(sheet, config.language) if sheet else {},
+        data=_script_data(config.base_url, essay, sheet, essay_abs_url),
+    )
 
 
-def qr_svg(target: str) -> bytes:
-    """Return a QR code leading to `target`, as a standalone SVG."""
+def qr_svg(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
+    """Return a QR code leading to `context["target"]`, as a standalone SVG."""
+    target = context["target"]
     buffer = io.BytesIO()
     segno.make(target, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False, title=target)
     return buffer.getvalue()

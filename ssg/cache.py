@@ -1,0 +1,67 @@
+"""The build cache in the site's .ssg-cache/: parsed essays and what was written where.
+
+Everything in it is keyed by content digests, so a stale or foreign entry is never used; a
+missing, damaged or older-version cache file just means a full build. Safe to delete.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssg import __version__
+from ssg.config import SiteConfig
+from ssg.content.collect import EssayMemo
+from ssg.fingerprint import code_version, fingerprint
+from ssg.write import Record
+
+FOLDER = ".ssg-cache"
+FILE = "build.pickle"
+
+
+@dataclass
+class BuildCache:
+    """Parsed essays (valid for one configuration) and, per output folder, the written files."""
+
+    config_key: str = ""
+    essays: EssayMemo = field(default_factory=dict)
+    outputs: dict[str, Record] = field(default_factory=dict)
+
+    def essays_for(self, config: SiteConfig) -> EssayMemo:
+        """Return the essay memo, emptied if it was made under another configuration."""
+        key = fingerprint([code_version(), config])
+        if key != self.config_key:
+            self.essays.clear()
+            self.config_key = key
+        return self.essays
+
+
+def cache_dir(config: SiteConfig) -> Path:
+    """Return the site's cache folder, creating it with a .gitignore inside."""
+    folder = config.root / FOLDER
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# ssg's build cache: safe to delete\n*\n", encoding="utf-8")
+    return folder
+
+
+def load_cache(config: SiteConfig) -> BuildCache:
+    """Return the cache saved by the last build, or an empty one."""
+    try:
+        with open(config.root / FOLDER / FILE, "rb") as handle:
+            version, cache = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return BuildCache()
+    return cache if version == __version__ and isinstance(cache, BuildCache) else BuildCache()
+
+
+def save_cache(config: SiteConfig, cache: BuildCache) -> None:
+    """Write the cache atomically."""
+    folder = cache_dir(config)
+    tmp = folder / f"{FILE}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as handle:
+        pickle.dump((__version__, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / FILE)

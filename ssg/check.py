@@ -1,0 +1,350 @@
+"""check(config) -> problems: the build pipeline in memory, then links, anchors, origins and content hints."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ssg import urls
+from ssg.build import BuildOptions, BuildReport, Rendered, _check_output_dir, render_site
+from ssg.config import SiteConfig, load_config
+from ssg.content import frontmatter
+from ssg.content.collect import essay_files
+from ssg.content.essay import Essay
+from ssg.errors import ContentError, Problem, SsgError
+from ssg.markdown import make_parser
+from ssg.yamlload import LineMap
+
+# Attributes that make a browser fetch something by itself (as opposed to a link a reader follows).
+_EMBEDS = {
+    ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
+    ("video", "src"), ("video", "poster"), ("audio", "src"), ("track", "src"), ("iframe", "src"),
+    ("frame", "src"), ("embed", "src"), ("object", "data"), ("input", "src"), ("image", "href"),
+    ("image", "xlink:href"), ("use", "href"), ("use", "xlink:href"),
+}  # fmt: skip
+_LINKS = {("a", "href"), ("area", "href")}
+# <link rel=…> values that only name another document; every other rel (stylesheet, icon, preload, …) loads it.
+_NAMING_RELS = {"alternate", "author", "bookmark", "canonical", "help", "license", "me", "next", "prev", "search"}
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One reference in HTML or Markdown: a link to follow or a resource the browser loads."""
+
+    tag: str
+    value: str
+    line: int
+    embed: bool
+    alt: str | None = ""  # for images: None when the alt text is missing
+    written: str = ""  # the reference as the author wrote it, when the renderer changed it
+
+    @property
+    def shown(self) -> str:
+        """Return the reference as the author knows it."""
+        return self.written or self.value
+
+
+@dataclass
+class PageScan:
+    """What a page offers (element ids) and what it refers to."""
+
+    ids: set[str] = field(default_factory=set)
+    refs: list[Ref] = field(default_factory=list)
+
+
+class _Scanner(HTMLParser):
+    def __init__(self, first_line: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.first_line = first_line
+        self.scan = PageScan()
+        self.in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        line = self.first_line + self.getpos()[0] - 1
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if values.get(key):
+                self.scan.ids.add(values[key])
+        self.in_style = tag == "style"
+        self.scan.refs.extend(css_refs(values.get("style", ""), line))
+        rels = set(values.get("rel", "").lower().split())
+        for key, value in values.items():
+            embed = (tag, key) in _EMBEDS or (tag == "link" and key == "href" and not rels <= _NAMING_RELS)
+            if not value or not (embed or (tag, key) in _LINKS or (tag, key) == ("link", "href")):
+                continue
+            alt = values.get("alt") if tag == "img" else ""
+            for one in _srcset(value) if key == "srcset" else [value.strip()]:
+                self.scan.refs.append(Ref(tag, one, line, embed, alt))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self.scan.refs.extend(css_refs(data, self.first_line + self.getpos()[0] - 1))
+
+
+def _srcset(value: str) -> list[str]:
+    return [c.split()[0] for c in value.split(",") if c.strip()]
+
+
+def scan_html(html: str, first_line: int = 1) -> PageScan:
+    """Return the ids and references of an HTML document or fragment."""
+    scanner = _Scanner(first_line)
+    scanner.feed(html)
+    scanner.close()
+    return scanner.scan
+
+
+def css_refs(css: str, line: int = 1) -> list[Ref]:
+    """Return the resources a stylesheet (or style attribute) loads."""
+    refs = []
+    for match in _CSS_URL.finditer(css):
+        value = (match.group(2) or match.group(4) or "").strip()
+        if value and not value.startswith("data:"):
+            refs.append(Ref("css", value, line + css.count("\n", 0, match.start()), True))
+    return refs
+
+
+def markdown_refs(md: MarkdownIt, text: str, first_line: int) -> list[Ref]:
+    """Return the links, images and raw-HTML references of Markdown, with their lines in the file."""
+    refs: list[Ref] = []
+    line = first_line
+    for token in md.parse(text):
+        if token.map is not None:
+            line = first_line + token.map[0]
+        if token.type == "html_block":
+            refs.extend(scan_html(token.content, line).refs)
+        elif token.type == "inline":
+            refs.extend(_inline_refs(token.children or [], line))
+    return refs
+
+
+def _inline_refs(children: Sequence[Token], line: int) -> list[Ref]:
+    refs: list[Ref] = []
+    for child in children:
+        if child.type == "link_open":
+            refs.append(Ref("a", str(child.attrGet("href") or ""), line, False))
+        elif child.type == "image":
+            refs.append(Ref("img", str(child.attrGet("src") or ""), line, True, child.content.strip() or None))
+        elif child.type == "html_inline":
+            refs.extend(scan_html(child.content, line).refs)
+        line += 1 if child.type in ("softbreak", "hardbreak") else child.content.count("\n")
+    return refs
+
+
+@dataclass(frozen=True)
+class _Site:
+    """The rendered site as the checker sees it: files, scanned pages, essays by source."""
+
+    config: SiteConfig
+    files: frozenset[PurePosixPath]
+    pages: dict[PurePosixPath, PageScan]
+    essays: dict[str, Essay]
+
+    def where(self, path: PurePosixPath) -> str:
+        """Return how to name a built file in a report: the output folder and the file."""
+        try:
+            folder = self.config.output.relative_to(self.config.root).as_posix()
+        except ValueError:
+            folder = self.config.output.as_posix()
+        return f"{folder}/{path}"
+
+
+def check_site(root: Path, strict: bool = False) -> list[Problem]:
+    """Load site.yml in `root` and check the site; config errors become problems too."""
+    try:
+        config, warnings = load_config(root)
+    except SsgError as exc:
+        return finish(exc.problems, strict)
+    return finish([*warnings, *check(config)], strict)
+
+
+def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
+    """Render the site in memory (writing nothing) and return every problem a reader would meet."""
+    report = BuildReport()
+    try:
+        rendered = render_site(config, BuildOptions(), report)
+        _check_output_dir(config)
+    except SsgError as exc:
+        return finish([*report.warnings, *exc.problems], strict)
+    site = _index(config, rendered)
+    problems = [*report.warnings, *content_hints(config, rendered.site.essays)]
+    skip: dict[PurePosixPath, set[str]] = {}
+    md = make_parser(config)
+    for essay in rendered.site.essays:
+        refs = markdown_refs(md, essay.body, essay.body_line)
+        skip[urls.output_path(urls.essay_url(essay.slug))] = {r.value for r in refs}
+        problems += [Problem(essay.source, r.line, m) for r in refs for m in _essay_ref(site, essay, r)]
+    problems += _page_problems(site, rendered.files, skip)
+    return finish(problems, strict)
+
+
+def finish(problems: Iterable[Problem], strict: bool) -> list[Problem]:
+    """Drop repeats, sort by file and line, and with `strict` make every warning an error."""
+    unique = dict.fromkeys(replace(p, severity="error") if strict else p for p in problems)
+    return sorted(unique, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
+
+
+def _index(config: SiteConfig, rendered: Rendered) -> _Site:
+    pages = {
+        path: scan_html(data.decode("utf-8", "replace"))
+        for path, data in sorted(rendered.files.items())
+        if path.suffix == ".html"
+    }
+    essays = {e.source: e for e in rendered.site.essays}
+    return _Site(config, frozenset(rendered.files), pages, essays)
+
+
+def _page_url(path: PurePosixPath) -> str:
+    url = "/" + path.as_posix()
+    return url[: -len("index.html")] if path.name == "index.html" else url
+
+
+def _essay_ref(site: _Site, essay: Essay, ref: Ref) -> list[str]:
+    base = site.config.base_path
+    if base != "/" and ref.value.startswith(base):
+        # The renderer put the base path in front of site-relative links; name them as written.
+        ref = replace(ref, written="/" + ref.value[len(base) :])
+    parts = urlsplit(ref.value)
+    path = unquote(parts.path)
+    if not (parts.scheme or parts.netloc) and path.endswith(".md"):
+        return [_source_link(site, essay, ref, path)]
+    return _ref_problems(site, urls.essay_url(essay.slug), ref)
+
+
+def _source_link(site: _Site, essay: Essay, ref: Ref, path: str) -> str:
+    base = site.config.base_path
+    if path.startswith(base):
+        source = path[len(base) :]
+    else:
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(essay.source), path))
+    target = site.essays.get(source)
+    if target is not None:
+        url = urls.essay_url(target.slug)
+        return f"link to the file {ref.shown!r} does not work on the site: link to the essay's URL {url!r}"
+    known = {p.relative_to(site.config.root).as_posix() for p in essay_files(site.config)}
+    if source in known:
+        return f"link to {source}, which is not published (a draft or dated in the future)"
+    return f"link to {ref.shown!r}: there is no essay {source}"
+
+
+def _ref_problems(site: _Site, page_url: str, ref: Ref) -> list[str]:
+    """Return what is wrong with a reference from the page at `page_url`."""
+    problems = [_ref_problem(site, page_url, ref)]
+    if ref.tag == "img" and ref.alt is None:
+        problems.append(f"image {ref.shown!r} has no alt text (describe the picture for readers who cannot see it)")
+    return [p for p in problems if p]
+
+
+def _ref_problem(site: _Site, page_url: str, ref: Ref) -> str | None:
+    base = site.config.base_url
+    parts = urlsplit(urljoin(urls.absolute(base, page_url), ref.value))
+    if parts.scheme not in ("http", "https"):
+        return None
+    if (parts.scheme, parts.netloc) != urlsplit(base)[:2] or urlsplit(ref.value).netloc:
+        return _foreign(base, ref, parts.netloc)
+    return _internal(site, ref, unquote(parts.path), unquote(parts.fragment))
+
+
+def _foreign(base_url: str, ref: Ref, netloc: str) -> str | None:
+    if not ref.embed or netloc == urlsplit(base_url).netloc:
+        return None
+    what = {"link": "stylesheet or icon", "css": "CSS resource (font or image)"}.get(ref.tag, f"<{ref.tag}>")
+    return f"{what} {ref.shown!r} is loaded from another site ({netloc}): readers were promised no third-party requests"
+
+
+def _internal(site: _Site, ref: Ref, path: str, fragment: str) -> str | None:
+    base_path = site.config.base_path
+    if not path.startswith(base_path):
+        return f"link {ref.shown!r} leads outside the site (its pages are under {base_path})"
+    rel = path[len(base_path) :]
+    target = _target(site.files, rel)
+    if target is None and ref.embed:
+        folder = "the theme's static/" if rel.startswith("static/") else f"the site's {site.config.static}/"
+        return f"missing file {ref.shown!r}: nothing in {folder} folder makes /{rel}"
+    if target is None:
+        return f"broken link {ref.shown!r}: the site has no page /{rel}"
+    ids = site.pages.get(target)
+    if fragment and ids is not None and fragment not in ids.ids and fragment.lower() != "top":
+        return f"broken anchor {ref.shown!r}: /{_page_url(target).lstrip('/')} has no id {fragment!r}"
+    return None
+
+
+def _target(files: frozenset[PurePosixPath], rel: str) -> PurePosixPath | None:
+    try:
+        path = urls.output_path("/" + rel)
+    except ValueError:
+        return None
+    candidates = [path] if rel.endswith("/") or not rel else [path, path / "index.html"]
+    return next((c for c in candidates if c in files), None)
+
+
+def _page_problems(
+    site: _Site, files: dict[PurePosixPath, bytes], skip: dict[PurePosixPath, set[str]]
+) -> list[Problem]:
+    """Check the references the templates put into pages and stylesheets; one problem per distinct fault."""
+    found: dict[str, list[PurePosixPath]] = {}
+    for path in sorted(files):
+        if path.suffix == ".css":
+            refs = css_refs(files[path].decode("utf-8", "replace"))
+        elif path in site.pages:
+            refs = [r for r in site.pages[path].refs if r.value not in skip.get(path, ())]
+        else:
+            continue
+        for ref in refs:
+            messages = _ref_problems(site, _page_url(path), ref)
+            if path.name == "404.html" and not _rooted(ref.value):
+                messages.append(f"relative link {ref.value!r} in the 404 page breaks when it is shown for a deeper URL")
+            for message in messages:
+                found.setdefault(message, []).append(path)
+    problems = []
+    for message, paths in found.items():
+        others = len(set(paths)) - 1
+        suffix = f" (and on {others} other page{'s' if others > 1 else ''})" if others else ""
+        problems.append(Problem(site.where(paths[0]), None, message + suffix))
+    return problems
+
+
+def _rooted(value: str) -> bool:
+    parts = urlsplit(value)
+    return bool(parts.scheme or parts.netloc or parts.path.startswith("/") or not parts.path)
+
+
+def content_hints(config: SiteConfig, essays: Sequence[Essay]) -> list[Problem]:
+    """Warn about what builds but is probably unintended: repeated titles, missing summaries, empty lists."""
+    problems: list[Problem] = []
+    titles: dict[str, Essay] = {}
+    for essay in sorted(essays, key=lambda e: e.source):
+        data = _front_matter(config, essay)
+        line = data.line_of("title")
+        other = titles.setdefault(essay.title.casefold(), essay)
+        if other is not essay:
+            problems.append(_warn(essay, line, f"title {essay.title!r} is also the title of {other.source}"))
+        if not essay.summary:
+            problems.append(_warn(essay, line, "no 'summary': lists, feeds and link previews have no description"))
+        for key in ("prompts", "worksheet"):
+            if key in data and not data[key]:
+                problems.append(_warn(essay, data.line_of(key), f"'{key}' is empty (fill it in or remove it)"))
+    return problems
+
+
+def _warn(essay: Essay, line: int, message: str) -> Problem:
+    return Problem(essay.source, line, message, "warning")
+
+
+def _front_matter(config: SiteConfig, essay: Essay) -> LineMap:
+    try:
+        text = frontmatter.normalize((config.root / essay.source).read_bytes(), essay.source)
+        return frontmatter.split(text, essay.source)[0]
+    except (OSError, ContentError):
+        return LineMap()

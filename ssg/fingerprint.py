@@ -1,0 +1,100 @@
+"""Content fingerprints of plain data: the keys of the build cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+
+def digest(*parts: bytes) -> str:
+    """Return a short hex digest of byte strings."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def fingerprint(value: Any) -> str:
+    """Return a digest of everything `value` holds; raise TypeError for unknown types."""
+    parts: list[str] = []
+    _feed(parts, value)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _feed(parts: list[str], value: Any) -> None:
+    kind = type(value)
+    if kind is str:
+        # Length-prefixed, so no string can imitate the separators around it.
+        parts.append(f"s{len(value)}:{value}")
+    elif kind in _SCALARS:
+        parts.append(f"{kind.__name__}:{value!r}")
+    elif kind is list or kind is tuple:
+        parts.append("[")
+        for item in value:
+            _feed(parts, item)
+        parts.append("]")
+    else:
+        _feed_other(parts, value)
+
+
+_SCALARS = (type(None), bool, int, float)
+
+
+def _feed_other(parts: list[str], value: Any) -> None:
+    own_digest = getattr(value, "digest", None)
+    if isinstance(own_digest, str) and own_digest:
+        # Objects made from one source file (essays, worksheets) carry its digest: it covers every field.
+        parts.append(f"{type(value).__name__}#{own_digest}")
+    elif isinstance(value, str):
+        _feed(parts, str(value))
+    elif isinstance(value, datetime | date):
+        parts.append(f"d:{value.isoformat()}")
+    elif isinstance(value, Path):
+        _feed(parts, str(value))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts.append(f"{type(value).__name__}(")
+        for field in _fields(type(value)):
+            _feed(parts, getattr(value, field))
+        parts.append(")")
+    elif isinstance(value, Mapping):
+        parts.append("{")
+        for key in sorted(value, key=repr):
+            _feed(parts, key)
+            _feed(parts, value[key])
+        parts.append("}")
+    elif isinstance(value, list | tuple):
+        _feed(parts, list(value))
+    elif isinstance(value, set | frozenset):
+        _feed(parts, sorted(value, key=repr))
+    else:
+        raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+@functools.cache
+def _fields(kind: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+
+
+def tree_fingerprint(folders: list[Path], pattern: str = "*") -> str:
+    """Return a digest of every file (name and bytes) matching `pattern` under the given folders."""
+    parts: list[str] = []
+    for folder in folders:
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                parts.append(path.relative_to(folder).as_posix())
+                parts.append(hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
+    return fingerprint(parts)
+
+
+def code_version() -> str:
+    """Return ssg's version plus a digest of its own source, so a changed ssg never reuses a cache."""
+    from ssg import __version__
+
+    package = Path(__file__).resolve().parent
+    return __version__ + "+" + tree_fingerprint([package], "*.py")[:12]

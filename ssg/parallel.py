@@ -1,0 +1,44 @@
+"""Run a function over chunks of work on all cores (forked workers), or in-process when small."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a process pool costs more than it saves.
+THRESHOLD = 200
+
+# The job of the current pool: set before the workers fork, so they inherit it instead of
+# receiving it pickled; read-only while the pool runs.
+_JOB: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def map_chunks(
+    func: Callable[[T, range], R], shared: T, total: int, jobs: int, chunk: int = 64
+) -> Iterator[R]:
+    """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
+
+    Results arrive in completion order. `shared` reaches forked workers without pickling.
+    """
+    global _JOB
+    chunks: Sequence[range] = [range(i, min(i + chunk, total)) for i in range(0, total, chunk)]
+    if jobs <= 1 or total < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        for indices in chunks:
+            yield func(shared, indices)
+        return
+    _JOB = (func, shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            yield from pool.imap_unordered(_run, chunks)
+    finally:
+        _JOB = None
+
+
+def _run(indices: range) -> Any:
+    assert _JOB is not None
+    func, shared = _JOB
+    return func(shared, indices)

@@ -1,0 +1,99 @@
+"""The `ssg serve` command: parse options, run a Preview until Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from ssg.serve.loop import Preview, ServeOptions
+from ssg.serve.server import ServeError, is_loopback
+
+
+class TerminalLog:
+    """Print build messages to stdout and problems to stderr."""
+
+    def info(self, message: str) -> None:
+        """Print progress."""
+        click.echo(message)
+
+    def error(self, message: str) -> None:
+        """Print a problem."""
+        click.echo(message, err=True)
+
+
+@click.command("serve")
+@click.option(
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder holding site.yml and essays/.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; other than loopback shows the preview to the network.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one."
+)
+@click.option("--open", "open_browser", is_flag=True, default=False, help="Open the preview in the web browser.")
+@click.option(
+    "--drafts/--no-drafts", default=True, show_default=True, help="Show drafts and essays dated in the future."
+)
+@click.option("--poll", is_flag=True, default=False, help="Poll for changes (network drives, containers).")
+def serve_command(site_dir: Path, host: str, port: int, open_browser: bool, drafts: bool, poll: bool) -> None:
+    """Preview the site: rebuild on every save and reload the browser.
+
+    Serves the site from memory (nothing is written to the output folder) and shows build errors
+    in the browser while the last good build stays visible.
+
+    \b
+    Examples:
+      ssg serve                         http://127.0.0.1:8000/
+      ssg serve -s ~/journal --open --port 0
+      ssg serve --poll --no-drafts
+    """
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: the preview (drafts included) is visible to your network.", err=True)
+    preview = Preview(ServeOptions(site_dir, host, port, drafts, poll), TerminalLog())
+    try:
+        with _sigterm_as_interrupt():
+            url = preview.start()
+            click.echo(f"Serving {url} (press Ctrl-C to stop)")
+            if open_browser:
+                webbrowser.open(url)
+            preview.wait()
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        preview.stop()
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Let `kill` and container stops end the preview as cleanly as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

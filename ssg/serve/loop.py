@@ -1,0 +1,273 @@
+"""The preview's build loop and the running preview: debounce changes, rebuild in memory, publish epochs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Protocol
+
+from ssg.build import BuildOptions, BuildReport, render_site
+from ssg.config import CONFIG_FILE, SiteConfig, load_config
+from ssg.content.collect import Selection
+from ssg.errors import Problem, SsgError
+from ssg.serve.server import PreviewServer, ServeError, Snapshot, open_server
+from ssg.serve.watcher import Watcher
+
+MAX_DEBOUNCE_SECONDS = 2.0
+Files = Mapping[PurePosixPath, bytes]
+
+
+class Log(Protocol):
+    """Where the preview reports builds: the terminal in the CLI, a buffer in tests."""
+
+    def info(self, message: str) -> None:
+        """Report progress."""
+        ...
+
+    def error(self, message: str) -> None:
+        """Report a problem."""
+        ...
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to run a preview."""
+
+    root: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = True
+    poll: bool = False
+    delay: float = 0.1
+
+
+def changed_files(old: Files, new: Files) -> set[PurePosixPath]:
+    """Return the files added, removed or changed between two builds."""
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def without_outside_links(config: SiteConfig, files: Files) -> dict[PurePosixPath, bytes]:
+    """Drop static files that are links to something outside their folder and the site: never serve those."""
+    themes = dict.fromkeys([config.theme, "default"])
+    sources = [(config.root / config.static, "")] + [(config.root / "themes" / t / "static", "static/") for t in themes]
+    unsafe: set[PurePosixPath] = set()
+    for folder, prefix in sources:
+        if not folder.is_dir():
+            continue
+        allowed = (folder.resolve(), config.root.resolve())
+        for path in folder.rglob("*"):
+            target = path.resolve()
+            if not any(target == a or a in target.parents for a in allowed):
+                unsafe.add(PurePosixPath(prefix + path.relative_to(folder).as_posix()))
+    return {key: data for key, data in files.items() if key not in unsafe}
+
+
+class BuildLoop:
+    """Rebuild the site after changes settle; publish each good build as a new epoch, keep it on errors."""
+
+    def __init__(self, root: Path, selection: Selection, log: Log, delay: float, before_build: Callable[[], None]):
+        self.root = root
+        self.config: SiteConfig | None = None
+        self.builds = 0
+        self._selection, self._log, self._delay, self._before_build = selection, log, delay, before_build
+        self._snapshot = Snapshot()
+        self._published = threading.Condition()
+        self._wake = threading.Condition()
+        self._changes = self._handled = 0
+        self._stopping = self._building = False
+        self._warnings: list[str] = []
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """Return the current snapshot (replaced whole, never changed in place)."""
+        return self._snapshot
+
+    @property
+    def idle(self) -> bool:
+        """Return whether no change waits for a build and no build runs."""
+        return not self._building and self._changes == self._handled
+
+    def wait_change(self, version: int, timeout: float) -> Snapshot | None:
+        """Return the snapshot once its version differs from `version` or on timeout; None when stopping."""
+        with self._published:
+            self._published.wait_for(lambda: self._stopping or self._snapshot.version != version, timeout)
+            return None if self._stopping else self._snapshot
+
+    def changed(self) -> None:
+        """Note that a source changed; the loop builds once changes stop for a moment."""
+        with self._wake:
+            self._changes += 1
+            self._wake.notify_all()
+
+    def run(self) -> None:
+        """Build after each settled batch of changes until stopped."""
+        while self._next_batch():
+            try:
+                self.build()
+            finally:
+                self._building = False
+
+    def stop(self) -> None:
+        """End the loop and every event stream waiting for a snapshot."""
+        for condition in (self._wake, self._published):
+            with condition:
+                self._stopping = True
+                condition.notify_all()
+
+    def build(self) -> Snapshot:
+        """Build the site in memory now and publish the result."""
+        self._before_build()
+        self.builds += 1
+        start = time.perf_counter()
+        try:
+            config, files, warnings = self._render()
+        except SsgError as exc:
+            problems = [str(p) for p in exc.problems]
+            return self._fail([str(p) for p in exc.problems if p.severity == "error"] or problems, problems)
+        except Exception as exc:  # e.g. a file deleted while it was read: the preview must live on
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            return self._fail([message], [message])
+        self._show_warnings([str(w) for w in warnings])
+        return self._succeed(config, files, time.perf_counter() - start)
+
+    def _next_batch(self) -> bool:
+        with self._wake:
+            self._wake.wait_for(lambda: self._stopping or self._changes != self._handled)
+            deadline = time.monotonic() + MAX_DEBOUNCE_SECONDS
+            while not self._stopping and time.monotonic() < deadline:
+                if not self._wake.wait_for(self._more_since(self._changes), self._delay):
+                    break
+            self._handled = self._changes
+            self._building = True
+            return not self._stopping
+
+    def _more_since(self, seen: int) -> Callable[[], bool]:
+        return lambda: self._stopping or self._changes != seen
+
+    def _render(self) -> tuple[SiteConfig, dict[PurePosixPath, bytes], list[Problem]]:
+        config, warnings = load_config(self.root)
+        self.config = config
+        report = BuildReport()
+        rendered = render_site(config, BuildOptions(selection=self._selection), report)
+        return config, without_outside_links(config, rendered.files), warnings + report.warnings
+
+    def _succeed(self, config: SiteConfig, files: dict[PurePosixPath, bytes], seconds: float) -> Snapshot:
+        old = self._snapshot
+        changed = changed_files(old.files, files)
+        if old.built and not old.problems and not changed and old.base_path == config.base_path:
+            self._log.info(f"Rebuilt in {seconds:.2f} s (no changes)")
+            return old
+        css_only = old.built and bool(changed) and all(k.suffix == ".css" for k in changed)
+        epoch = max(old.epoch + 1, time.time_ns() // 1_000_000)
+        new = Snapshot(MappingProxyType(files), config.base_path, epoch, old.epoch, css_only, (), old.version + 1)
+        self._publish(new)
+        if old.built:
+            noun = "file" if len(changed) == 1 else "files"
+            fixed = "; the errors are fixed" if old.problems else ""
+            self._log.info(f"Rebuilt in {seconds:.2f} s ({len(changed)} {noun} changed){fixed}")
+        else:
+            self._log.info(f"Built {len(files)} files in {seconds:.2f} s")
+        return new
+
+    def _fail(self, errors: list[str], problems: list[str]) -> Snapshot:
+        for line in problems:
+            self._log.error(line)
+        old = self._snapshot
+        noun = "error" if len(errors) == 1 else "errors"
+        serving = "still serving the last good build" if old.built else "serving an error page until it is fixed"
+        self._log.error(f"Build failed: {len(errors)} {noun}; {serving}.")
+        if tuple(errors) == old.problems:
+            return old
+        new = replace(old, problems=tuple(errors), css_only=False, version=old.version + 1)
+        self._publish(new)
+        return new
+
+    def _publish(self, snapshot: Snapshot) -> None:
+        with self._published:
+            self._snapshot = snapshot
+            self._published.notify_all()
+
+    def _show_warnings(self, warnings: list[str]) -> None:
+        if warnings != self._warnings:
+            for line in warnings:
+                self._log.error(line)
+        self._warnings = warnings
+
+
+class Preview:
+    """A running preview: build loop, file watcher and HTTP server, started and stopped together."""
+
+    def __init__(self, options: ServeOptions, log: Log) -> None:
+        self.options = options
+        self.root = options.root.resolve()
+        selection = Selection(drafts=options.drafts, future=options.drafts)
+        self.loop = BuildLoop(self.root, selection, log, options.delay, self._sync_watches)
+        self.watcher = Watcher(self.root, self.loop.changed, poll=options.poll)
+        self._server: PreviewServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stopped = threading.Event()
+
+    @property
+    def builds(self) -> int:
+        """Return how many builds ran so far, failed ones included."""
+        return self.loop.builds
+
+    @property
+    def url(self) -> str:
+        """Return the address of the site's home page."""
+        assert self._server is not None, "the preview is not started"
+        host, port = self._server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}{self.loop.snapshot.base_path}"
+
+    def start(self) -> str:
+        """Bind the port, build once, then serve and watch in background threads; return the URL."""
+        if not (self.root / CONFIG_FILE).is_file():
+            raise ServeError(f"no {CONFIG_FILE} in {self.root} (is this a site folder?)")
+        self._server = open_server(self.options.host, self.options.port, self.loop)
+        try:
+            self.watcher.start()
+            self.loop.build()
+            server = self._server
+            self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
+            self._spawn("ssg-serve-build", self.loop.run)
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def wait(self) -> None:
+        """Block until stop() is called."""
+        self._stopped.wait()
+
+    def stop(self) -> None:
+        """Stop serving, watching and building; end every thread this preview started."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self.loop.stop()
+        if self._server is not None:
+            if self._threads:
+                self._server.shutdown()
+            self._server.close_connections()
+            self._server.server_close()
+        self.watcher.stop()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _sync_watches(self) -> None:
+        config = self.loop.config
+        static = config.static if config else "static"
+        ignored = [config.output] if config else []
+        folders = [self.root / "essays", self.root / "themes", self.root / static]
+        self.watcher.sync(folders, [*ignored, self.root / ".ssg-cache"])

@@ -1,0 +1,92 @@
+"""The build cache never changes the result: after any edits, a cached build equals a clean one."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
+
+WORDS = st.sampled_from(["Ruhe", "Zeit", "Begegnung", "Handschlag", "Größe", "Fokus"])
+NAMES = st.sampled_from(["a.md", "b.md", "c.md", "d.md"])
+
+WORKSHEET = """prompts:
+  - "Was brauche ich NICHT?"
+worksheet:
+  fields:
+    - id: ruhe
+      type: scale
+      label: "Ich bin ruhig."
+  score:
+    sum: [ruhe]
+    bands:
+      - range: [1, 5]
+        title: "Gut"
+"""
+
+EDITS = st.one_of(
+    st.tuples(st.just("body"), NAMES, WORDS),
+    st.tuples(st.just("title"), NAMES, WORDS),
+    st.tuples(st.just("tag"), NAMES, WORDS),
+    st.tuples(st.just("worksheet"), NAMES, WORDS),
+    st.tuples(st.just("delete"), NAMES, WORDS),
+    st.tuples(st.just("rename"), NAMES, NAMES),
+    st.tuples(st.just("template"), st.just(""), WORDS),
+    st.tuples(st.just("site"), st.just(""), WORDS),
+)
+
+
+def write_essay(root: Path, name: str, title: str, tag: str = "Anfang", body: str = "Text.", extra: str = "") -> None:
+    text = essay(f"{title} {name[0]}", date=f"2026-0{'abcd'.index(name[0]) + 1}-10", body=body, tags=f"[{tag}]")
+    if extra:
+        text = text.replace("\n---\n", "\n" + extra + "---\n", 1)
+    (root / "essays" / name).write_text(text, encoding="utf-8")
+
+
+def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
+    kind, name, word = edit
+    path = root / "essays" / name
+    if kind == "body":
+        write_essay(root, name, "Essay", body=f"Ein Text über {word}.\n\n## {word}\n")
+    elif kind == "title":
+        write_essay(root, name, word)
+    elif kind == "tag":
+        write_essay(root, name, "Essay", tag=word)
+    elif kind == "worksheet":
+        write_essay(root, name, "Blatt", extra=WORKSHEET.replace("Gut", word))
+    elif kind == "delete":
+        path.unlink(missing_ok=True)
+    elif kind == "rename" and path.exists() and name != word:
+        path.rename(root / "essays" / word)
+    elif kind == "template":
+        folder = root / "themes/mein/templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "tag.html").write_text('{% extends "!default/tag.html" %}{% block content %}' + word + "{{ super() }}{% endblock %}", "utf-8")
+    elif kind == "site":
+        (root / "site.yml").write_text(SITE_YML.replace("Testjournal", word) + "theme: mein\n", encoding="utf-8")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(EDITS, min_size=1, max_size=5))
+def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
+    root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
+    try:
+        make_site(root, {}, SITE_YML + "theme: mein\n")
+        (root / "themes/mein/templates").mkdir(parents=True)
+        for name in ("a.md", "b.md", "c.md"):
+            write_essay(root, name, "Essay")
+        assert run("build", "-s", str(root)).exit_code == 0
+        for edit in edits:
+            apply_edit(root, edit)
+            cached = run("build", "-s", str(root))
+            clean_out = root / "clean"
+            shutil.rmtree(clean_out, ignore_errors=True)
+            clean = run("build", "-s", str(root), "--no-cache", "-o", str(clean_out))
+            assert cached.exit_code == clean.exit_code == 0, cached.output + clean.output
+            assert tree_digest(root / "_site") == tree_digest(clean_out), edit
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
