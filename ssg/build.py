@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 import jinja2
 
-from ssg.cache import cache_dir, load_cache, save_cache
+from ssg.cache import BuildCache, cache_dir, load_cache, save_cache
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, collect
 from ssg.errors import Problem, SsgError
@@ -106,14 +106,35 @@ def prepare(config: SiteConfig, options: BuildOptions, report: BuildReport, memo
     return Plan(site, env, outputs, key, data_key)
 
 
+@dataclass
+class MemoryCache:
+    """What a long-running process (ssg serve) keeps between builds: essays and rendered files."""
+
+    essays: BuildCache = field(default_factory=BuildCache)
+    files: dict[PurePosixPath, tuple[str, bytes]] = field(default_factory=dict)
+
+
 def render_site(
-    config: SiteConfig, options: BuildOptions, report: BuildReport, progress: ProgressFactory | None = None
+    config: SiteConfig,
+    options: BuildOptions,
+    report: BuildReport,
+    progress: ProgressFactory | None = None,
+    memory: MemoryCache | None = None,
 ) -> Rendered:
-    """Render the whole site in memory (for serve and check); nothing is written."""
-    plan = prepare(config, options, report)
+    """Render the whole site in memory (for serve and check); nothing is written.
+
+    With `memory`, outputs whose cache key is unchanged since the last call are reused.
+    """
+    plan = prepare(config, options, report, memory.essays.essays_for(config) if memory else None)
     with report.step("render"):
-        files = render_outputs(plan.outputs, plan.env, options.jobs, progress(len(plan.outputs)) if progress else None)
-    report.rendered = len(files)
+        keys = output_keys(plan)
+        known = memory.files if memory else {}
+        todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
+        fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None)
+        files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
+    if memory is not None:
+        memory.files = {p: (keys[p], files[p]) for p in keys}
+    report.rendered = len(fresh)
     return Rendered(plan.site, files)
 
 
@@ -197,4 +218,4 @@ def check_output_dir(config: SiteConfig) -> None:
 
 
 _check_output_dir = check_output_dir  # the name ssg.check imports
-__all__ = ["BuildOptions", "BuildReport", "Rendered", "build", "cache_dir", "prepare", "render_site"]
+__all__ = ["BuildOptions", "BuildReport", "MemoryCache", "Rendered", "build", "cache_dir", "prepare", "render_site"]

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Protocol
 
-from ssg.build import BuildOptions, BuildReport, render_site
+from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
@@ -80,6 +80,8 @@ class BuildLoop:
         self._changes = self._handled = 0
         self._stopping = self._building = False
         self._warnings: list[str] = []
+        # The parsed site and rendered files of the last build: a rebuild redoes only what changed.
+        self._memory = MemoryCache()
 
     @property
     def snapshot(self) -> Snapshot:
@@ -152,7 +154,7 @@ class BuildLoop:
         config, warnings = load_config(self.root)
         self.config = config
         report = BuildReport()
-        rendered = render_site(config, BuildOptions(selection=self._selection), report)
+        rendered = render_site(config, BuildOptions(selection=self._selection), report, memory=self._memory)
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
 
     def _succeed(self, config: SiteConfig, files: dict[PurePosixPath, bytes], seconds: float) -> Snapshot:

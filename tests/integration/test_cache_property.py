@@ -9,6 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
+from ssg.config import load_config
+from ssg.content.collect import Selection
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
 WORDS = st.sampled_from(["Ruhe", "Zeit", "Begegnung", "Handschlag", "Größe", "Fokus"])
@@ -80,6 +83,7 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
         for name in ("a.md", "b.md", "c.md"):
             write_essay(root, name, "Essay")
         assert run("build", "-s", str(root)).exit_code == 0
+        memory = MemoryCache()
         for edit in edits:
             apply_edit(root, edit)
             cached = run("build", "-s", str(root))
@@ -88,5 +92,10 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
             clean = run("build", "-s", str(root), "--no-cache", "-o", str(clean_out))
             assert cached.exit_code == clean.exit_code == 0, cached.output + clean.output
             assert tree_digest(root / "_site") == tree_digest(clean_out), edit
+            # ssg serve's in-memory reuse must give the same files as rendering from scratch.
+            config, _ = load_config(root)
+            options = BuildOptions(selection=Selection(drafts=True, future=True))
+            remembered = render_site(config, options, BuildReport(), memory=memory).files
+            assert remembered == render_site(config, options, BuildReport()).files, edit
     finally:
         shutil.rmtree(root, ignore_errors=True)
