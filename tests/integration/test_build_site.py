@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from tests.helpers import REPO, essay, make_site, page_links, run, tree_digest
+from tests.helpers import REPO, SITE_YML, essay, make_site, page_links, run, tree_digest
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +184,45 @@ def test_foreign_files_are_kept_unless_clean(tmp_path: Path) -> None:
     assert (out / "google123.html").exists() and not (out / "b").exists()
     assert run("build", "-s", str(tmp_path), "--clean").exit_code == 0
     assert not (out / "google123.html").exists()
+
+
+def test_site_theme_overrides_and_extends_the_default(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("Erstes", body="Text.")}, SITE_YML + "theme: mein\n")
+    theme = tmp_path / "themes/mein"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "i18n").mkdir()
+    (theme / "templates/essay.html").write_text(
+        '{% extends "!default/essay.html" %}{% block content %}<p class="mein">Vorwort</p>{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    (theme / "static/extra.css").write_text("body{}", encoding="utf-8")
+    (theme / "i18n/de.yml").write_text("reflection_questions: Meine Fragen\n", encoding="utf-8")
+    (tmp_path / "essays/a.md").write_text(
+        essay("Erstes", body="Text.").replace("---\n\n", 'prompts: ["Warum?"]\n---\n\n'), "utf-8"
+    )
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "_site/erstes/index.html").read_text(encoding="utf-8")
+    assert '<p class="mein">Vorwort</p>' in page and "Text." in page
+    assert "Meine Fragen" in page and "Fragen zur Reflexion" not in page
+    assert (tmp_path / "_site/static/extra.css").exists() and (tmp_path / "_site/static/style.css").exists()
+
+
+def test_essay_linking_outside_the_site_is_refused(tmp_path: Path) -> None:
+    make_site(tmp_path / "site", {"a.md": essay("A")})
+    outside = tmp_path / "geheim.md"
+    outside.write_text(essay("Geheim", body="GEHEIM"), encoding="utf-8")
+    (tmp_path / "site/essays/link.md").symlink_to(outside)
+    result = run("build", "-s", str(tmp_path / "site"))
+    assert result.exit_code == 1
+    assert "essays/link.md: is a link to a file outside the site folder" in result.output
+    assert not (tmp_path / "site/_site").exists()
+
+
+def test_raw_html_can_be_switched_off(tmp_path: Path) -> None:
+    body = "<b>fett</b> und <script>alert(1)</script>\n"
+    make_site(tmp_path, {"a.md": essay("A", body=body)}, SITE_YML + "markdown:\n  html: false\n")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    page = (tmp_path / "_site/a/index.html").read_text(encoding="utf-8")
+    assert "<b>fett</b>" not in page and "&lt;b&gt;fett&lt;/b&gt;" in page and "<script>alert" not in page
