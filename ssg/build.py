@@ -187,6 +187,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     report = BuildReport()
     # Even without the cache, its record of which files ssg wrote is needed to remove stale ones.
     cache = load_cache(config)
+    before = cache.digests()
     plan = prepare(config, options, report, cache.essays_for(config) if options.cache else None)
     check_output_dir(config)
     out = config.output
@@ -204,7 +205,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     report.rendered = len(staged)
     with report.step("write"):
         report.write, cache.outputs[str(out)] = apply(staging, out, keys, staged, previous, options.clean)
-        save_cache(config, cache)
+        if cache.digests() != before:
+            save_cache(config, cache)
     return report
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssg import __version__
@@ -28,6 +28,18 @@ class BuildCache:
     config_key: str = ""
     essays: EssayMemo = field(default_factory=dict)
     outputs: dict[str, Record] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Bodies are most of the bytes and are in the essay files anyway: collect() puts them back.
+        essays = {rel: (d, replace(e, body=""), p) for rel, (d, e, p) in self.essays.items()}
+        return {"config_key": self.config_key, "essays": essays, "outputs": self.outputs}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    def digests(self) -> tuple[str, dict[str, str], dict[str, Record]]:
+        """Return what decides whether the cache changed and must be saved again."""
+        return self.config_key, {rel: entry[0] for rel, entry in self.essays.items()}, dict(self.outputs)
 
     def essays_for(self, config: SiteConfig) -> EssayMemo:
         """Return the essay memo, emptied if it was made under another configuration."""

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ssg import urls
-from ssg.build import BuildOptions, BuildReport, Rendered, _check_output_dir, render_site
+from ssg.build import BuildOptions, BuildReport, Rendered, check_output_dir, render_site
 from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import essay_files
@@ -174,7 +174,7 @@ def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
     report = BuildReport()
     try:
         rendered = render_site(config, BuildOptions(), report)
-        _check_output_dir(config)
+        check_output_dir(config)
     except SsgError as exc:
         return finish([*report.warnings, *exc.problems], strict)
     site = _index(config, rendered)

@@ -31,6 +31,7 @@ def quotes_for(language: str) -> str:
 def make_parser(config: SiteConfig) -> MarkdownIt:
     """Return a MarkdownIt instance configured for the site."""
     options = {
+        "maxNesting": MAX_NESTING,
         "html": config.markdown.html,
         "typographer": config.markdown.typographer,
         "quotes": quotes_for(config.language),
@@ -59,9 +60,30 @@ def _base_path_rule(base_path: str) -> Callable[[StateCore], None]:
     return rule
 
 
+MAX_NESTING = 100
+
+
+class NestingError(ValueError):
+    """Markdown nested so deeply that markdown-it would silently drop the rest."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"lists or quotes are nested too deeply (the limit is about {MAX_NESTING // 2} levels)")
+        self.line = line
+
+
 def make_renderer(config: SiteConfig) -> Renderer:
-    """Return a function turning Markdown into HTML for this site."""
-    return make_parser(config).render
+    """Return a function turning Markdown into HTML; raise NestingError rather than lose text."""
+    md = make_parser(config)
+
+    def render(text: str) -> str:
+        env: dict[str, object] = {}
+        tokens = md.parse(text, env)
+        deep = next((t for t in tokens if t.level >= MAX_NESTING - 2), None)
+        if deep is not None:
+            raise NestingError(deep.map[0] + 1 if deep.map else 1)
+        return str(md.renderer.render(tokens, md.options, env))
+
+    return render
 
 
 def make_inline_renderer(config: SiteConfig) -> Renderer:

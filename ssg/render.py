@@ -84,6 +84,9 @@ def _render_chunk(
     for index in indices:
         try:
             data = render_one(outputs[index], env)
+        except SsgError as exc:
+            problems.extend(exc.problems)
+            continue
         except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
             problems.append(template_problem(exc))
             continue

@@ -18,8 +18,8 @@ from markupsafe import Markup
 from ssg import urls
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay
-from ssg.errors import Problem, TemplateError
-from ssg.markdown import Renderer, make_inline_renderer, make_renderer
+from ssg.errors import ContentError, Problem, TemplateError
+from ssg.markdown import NestingError, Renderer, make_inline_renderer, make_renderer
 
 
 def builtin_theme_dir() -> Path:
@@ -117,7 +117,10 @@ def _body_renderer(render_md: Renderer) -> Callable[[Essay], Markup]:
         return Markup(render_md(text))
 
     def body(essay: Essay) -> Markup:
-        return html(essay.digest, essay.body)
+        try:
+            return html(essay.digest, essay.body)
+        except NestingError as exc:
+            raise ContentError(essay.source, essay.body_line + exc.line - 1, str(exc)) from None
 
     return body
 

@@ -39,12 +39,14 @@ def staging_dir(out: Path) -> Path:
 def unchanged_outputs(out: Path, keys: Mapping[PurePosixPath, str], previous: Record) -> set[PurePosixPath]:
     """Return paths whose key matches the last build and whose file nobody has touched since."""
     same = set()
+    base = str(out)
     for path, key in keys.items():
-        known = previous.get(path.as_posix())
+        rel = str(path)
+        known = previous.get(rel)
         if known is None or known[0] != key:
             continue
         try:
-            stat = os.stat(out / path)
+            stat = os.stat(os.path.join(base, rel))
         except OSError:
             continue
         if (stat.st_size, stat.st_mtime_ns) == known[1:]:
@@ -100,24 +102,25 @@ def _same_bytes(a: Path, b: Path) -> bool:
 def _remove_stale(
     out: Path, keys: Mapping[PurePosixPath, str], previous: Record, clean: bool
 ) -> tuple[int, list[str]]:
-    wanted = {p.as_posix() for p in keys}
+    wanted = {str(p) for p in keys}
     emptied: set[Path] = set()
     removed = 0
     kept = []
-    for dirpath, _dirs, names in os.walk(out):
+    base = str(out)
+    for dirpath, _dirs, names in os.walk(base):
+        folder = os.path.relpath(dirpath, base)
         for name in names:
-            path = Path(dirpath, name)
-            rel = path.relative_to(out).as_posix()
+            rel = name if folder == "." else f"{folder}/{name}"
             if rel in wanted:
                 continue
             if rel in previous or clean:
-                path.unlink()
-                emptied.add(path.parent)
+                os.unlink(os.path.join(dirpath, name))
+                emptied.add(Path(dirpath))
                 removed += 1
             else:
                 kept.append(rel)
-    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
-        _remove_empty_upwards(folder, out)
+    for emptied_folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        _remove_empty_upwards(emptied_folder, out)
     return removed, kept
 
 
@@ -134,12 +137,13 @@ def _record(
     out: Path, keys: Mapping[PurePosixPath, str], previous: Record, changed: set[PurePosixPath]
 ) -> Record:
     record: Record = {}
+    base = str(out)
     for path, key in keys.items():
-        rel = path.as_posix()
+        rel = str(path)
         known = previous.get(rel)
         if path not in changed and known is not None and known[0] == key:
             record[rel] = known
             continue
-        stat = os.stat(out / path)
+        stat = os.stat(os.path.join(base, rel))
         record[rel] = (key, stat.st_size, stat.st_mtime_ns)
     return record

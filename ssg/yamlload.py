@@ -69,7 +69,14 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 raise yaml.constructor.ConstructorError(
                     None, None, f"too many YAML aliases (more than {MAX_ALIASES})", node.start_mark
                 )
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            # PyYAML's constructors raise plain errors for values like 2026-02-30 or `!!int abc`.
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {value!r} ({exc})", node.start_mark
+            ) from None
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineMap:
@@ -93,8 +100,33 @@ class YamlError(Exception):
         self.message = message
 
 
+MAX_DEPTH = 50
+
+
+def _check_depth(text: str, line_offset: int) -> None:
+    """Refuse deeply nested YAML before constructing it (construction recurses per level)."""
+    # Flow collections nest once per bracket; block ones need more indentation per level
+    # (a sequence may share its key's indentation): below this bound no scan is needed.
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
+    if text.count("[") + text.count("{") + 2 * indent + 2 <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Base):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = (event.start_mark.line + 1 if event.start_mark else 1) + line_offset
+                    raise YamlError(line, f"YAML nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the real load below reports it with its line
+
+
 def load(text: str, line_offset: int = 0) -> Any:
     """Parse `text`; lines reported are `line_offset` + the line inside `text`."""
+    _check_depth(text, line_offset)
     loader = _Loader(text)
     loader.line_offset = line_offset
     loader.aliases_seen = 0
@@ -104,7 +136,8 @@ def load(text: str, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(line, f"YAML syntax error: {problem}") from None
+        kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        raise YamlError(line, f"{kind}: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(line_offset + 1, f"YAML error: {exc}") from None
     finally:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from ssg.config import SiteConfig
+from ssg.content import frontmatter
 from ssg.content.essay import Essay, parse_essay, source_digest
 from ssg.content.reader import Reader
 from ssg.errors import Problem, SsgError
@@ -58,7 +59,7 @@ def collect(
         if raw is None:
             loaded[rel] = (None, [problem] if problem else [])
         elif entry is not None and entry[0] == source_digest(rel, raw):
-            loaded[rel] = (entry[1], entry[2])
+            loaded[rel] = (_with_body(entry[1], raw), entry[2])
         else:
             todo.append((rel, raw))
     for results in map_chunks(_parse_chunk, (config, todo), len(todo), jobs):
@@ -67,6 +68,13 @@ def collect(
         memo.clear()
         memo.update({rel: (e.digest, e, found) for rel, (e, found) in loaded.items() if e is not None})
     return _finish(loaded, selection, now)
+
+
+def _with_body(essay: Essay, raw: bytes) -> Essay:
+    """Put back the body a saved cache leaves out (it is in the file we just read)."""
+    if essay.body:
+        return essay
+    return replace(essay, body=frontmatter.body_of(frontmatter.normalize(raw, essay.source), essay.body_line))
 
 
 def _read(path: Path, rel: str, config: SiteConfig) -> tuple[bytes | None, Problem | None]:
@@ -136,5 +144,5 @@ def _duplicate_slugs(essays: list[Essay]) -> list[Problem]:
         other = first.setdefault(essay.slug, essay)
         if other is not essay:
             msg = f"slug '{essay.slug}' is already used by {other.source} (give one of them another 'slug')"
-            problems.append(Problem(essay.source, None, msg))
+            problems.append(Problem(essay.source, essay.slug_line or None, msg))
     return problems

@@ -36,6 +36,7 @@ class Essay:
     worksheet: Worksheet | None
     words: int
     digest: str = ""
+    slug_line: int = 0
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -98,6 +99,7 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         prompts=parse_prompts(data.get("prompts"), data.line_of("prompts"), reader),
         worksheet=parse_worksheet(data.get("worksheet"), data.line_of("worksheet"), title, reader),
         words=len(body.split()),
+        slug_line=data.line_of("slug") if "slug" in data else data.line_of("title"),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -9,10 +10,11 @@ from typing import Any
 
 import jinja2
 import segno
+from babel import Locale
 from babel.numbers import format_decimal
 
 from ssg import urls
-from ssg.config import UrlSegments
+from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay
 from ssg.content.worksheet import Field, Worksheet
@@ -22,24 +24,68 @@ from ssg.site import Site
 
 @dataclass(frozen=True)
 class Sheet:
-    """What the templates and the browser script need to show one essay's worksheet."""
+    """What the templates and the browser script need to show one essay's worksheet.
+
+    Everything but the essay and the config is derived lazily: only rendered sheets need it.
+    """
 
     essay: Essay
-    worksheet: Worksheet | None
-    slug: str
-    url: str
-    title: str
-    qr_url: str
-    essay_abs_url: str
-    refs: dict[str, str]
-    formulas: dict[str, str]
-    constants: dict[str, str]
-    data: dict[str, Any]
+    config: SiteConfig
 
     @property
     def digest(self) -> str:
         """Return the essay's digest: a sheet is made from its essay and the site config alone."""
         return self.essay.digest
+
+    @property
+    def worksheet(self) -> Worksheet | None:
+        """Return the essay's worksheet, if it has one."""
+        return self.essay.worksheet
+
+    @property
+    def slug(self) -> str:
+        """Return the essay's slug."""
+        return self.essay.slug
+
+    @property
+    def url(self) -> str:
+        """Return the worksheet page's URL."""
+        return urls.worksheet_url(self.config.urls, self.essay.slug)
+
+    @property
+    def title(self) -> str:
+        """Return the worksheet's title (the essay's when it has only prompts)."""
+        return self.worksheet.title if self.worksheet else self.essay.title
+
+    @property
+    def qr_url(self) -> str:
+        """Return the URL of the QR code leading to the essay."""
+        return self.url + "qr.svg"
+
+    @property
+    def essay_abs_url(self) -> str:
+        """Return the essay's absolute URL, for paper."""
+        return urls.absolute(self.config.base_url, urls.essay_url(self.essay.slug))
+
+    @functools.cached_property
+    def refs(self) -> dict[str, str]:
+        """Return the letters naming number and computed fields on paper."""
+        return _refs(self.worksheet)
+
+    @functools.cached_property
+    def formulas(self) -> dict[str, str]:
+        """Return each computed field's formula for people."""
+        return _formulas(self.worksheet, self.config.language) if self.worksheet else {}
+
+    @functools.cached_property
+    def constants(self) -> dict[str, str]:
+        """Return the values of formulas without inputs."""
+        return _constants(self.worksheet, self.config.language) if self.worksheet else {}
+
+    @functools.cached_property
+    def data(self) -> dict[str, Any]:
+        """Return the data the browser script reads."""
+        return _script_data(self.config.base_url, self.essay, self.worksheet, self.essay_abs_url)
 
 
 def plan(site: Site) -> list[Output]:
@@ -90,23 +136,7 @@ def booklet_parts(segments: UrlSegments, sheets: list[Sheet], size: int) -> list
 
 def sheet_context(site: Site, essay: Essay) -> Sheet:
     """Return the Sheet of an essay with prompts or a worksheet."""
-    config = site.config
-    url = urls.worksheet_url(config.urls, essay.slug)
-    sheet = essay.worksheet
-    essay_abs_url = urls.absolute(config.base_url, urls.essay_url(essay.slug))
-    return Sheet(
-        essay=essay,
-        worksheet=sheet,
-        slug=essay.slug,
-        url=url,
-        title=sheet.title if sheet else essay.title,
-        qr_url=url + "qr.svg",
-        essay_abs_url=essay_abs_url,
-        refs=_refs(sheet),
-        formulas=_formulas(sheet, config.language) if sheet else {},
-        constants=_constants(sheet, config.language) if sheet else {},
-        data=_script_data(config.base_url, essay, sheet, essay_abs_url),
-    )
+    return Sheet(essay, site.config)
 
 
 def qr_svg(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
@@ -118,7 +148,8 @@ def qr_svg(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
 
 
 def _number(language: str) -> Any:
-    return lambda value: format_decimal(value, locale=language.replace("-", "_"))
+    locale = Locale.parse(language.replace("-", "_"))
+    return lambda value: format_decimal(value, locale=locale)
 
 
 def _refs(sheet: Worksheet | None) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -86,14 +87,16 @@ def test_links_to_essay_source_files(tmp_path: Path) -> None:
 
 
 def test_images_need_a_file_and_alt_text(tmp_path: Path) -> None:
-    body = "![](/bilder/da.jpg)\n\n![Foto](/bilder/fehlt.jpg)\n\n<img src=\"/bilder/da.jpg\">\n"
+    body = '![](/bilder/da.jpg)\n\n![Foto](/bilder/fehlt.jpg)\n\n<img src="/bilder/da.jpg">\n'
     make_site(tmp_path, {"eins.md": essay("Eins", summary="S.", body=body)})
     (tmp_path / "static/bilder").mkdir(parents=True)
     (tmp_path / "static/bilder/da.jpg").write_bytes(b"\xff\xd8")
     code, output = check(tmp_path)
     assert code == 1
     assert "  7: image '/bilder/da.jpg' has no alt text" in output
-    assert "  9: missing file '/bilder/fehlt.jpg': nothing in the site's static/ folder makes /bilder/fehlt.jpg" in output
+    assert (
+        "  9: missing file '/bilder/fehlt.jpg': nothing in the site's static/ folder makes /bilder/fehlt.jpg" in output
+    )
     assert "  11: image '/bilder/da.jpg' has no alt text" in output
 
 
@@ -111,7 +114,12 @@ def test_resources_from_other_sites_are_errors_plain_links_are_fine(tmp_path: Pa
     code, output = check(tmp_path)
     assert code == 1
     assert "example.com/seite" not in output
-    for line, what in [(9, "<img> 'https://cdn.example.com/logo.png'"), (11, "<script>"), (12, "<iframe>"), (13, "CSS resource (font or image) 'https://img.example.net/bg.png'")]:
+    for line, what in [
+        (9, "<img> 'https://cdn.example.com/logo.png'"),
+        (11, "<script>"),
+        (12, "<iframe>"),
+        (13, "CSS resource (font or image) 'https://img.example.net/bg.png'"),
+    ]:
         assert f"  {line}: {what}" in output, output
     assert output.count("readers were promised no third-party requests") == 4
 
@@ -174,7 +182,10 @@ def test_hints_are_warnings_and_strict_makes_them_fail(tmp_path: Path) -> None:
     [
         ({"a.md": "---\ntitle: X\ndate: 2026-01-01\ntags: [a, b\n---\n"}, "essays/a.md\n  5: YAML syntax error"),
         ({"a.md": "---\ntitle: X\n"}, "essays/a.md\n  1: front matter is not closed"),
-        ({"a.md": essay("A", summary="S."), "b.md": essay("A", summary="S.")}, "slug 'a' is already used by essays/a.md"),
+        (
+            {"a.md": essay("A", summary="S."), "b.md": essay("A", summary="S.")},
+            "slug 'a' is already used by essays/a.md",
+        ),
         ({"a.md": essay("A", worksheet="{fields: [{id: x, type: slider, label: L}]}")}, "unknown type 'slider'"),
     ],
 )
@@ -221,6 +232,40 @@ def test_check_writes_nothing(tmp_path: Path) -> None:
 def test_check_site_returns_problems_for_editors(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("A", body="[x](/nirgends/)\n")})
     problems = check_site(tmp_path)
-    assert [(p.path, p.line, p.severity) for p in problems] == [("essays/a.md", 2, "warning"), ("essays/a.md", 6, "error")]
+    assert [(p.path, p.line, p.severity) for p in problems] == [
+        ("essays/a.md", 2, "warning"),
+        ("essays/a.md", 6, "error"),
+    ]
     assert load_config(tmp_path)[1] == []
     assert {p.severity for p in check_site(tmp_path, strict=True)} == {"error"}
+
+
+README_ESSAYS = {
+    "handschlag.md": """\
+---
+title: Nur ein Handschlag
+date: 2026-03-12
+summary: Über Begegnung.
+colour: blau
+---
+
+Ein Handschlag sagt mehr als viele Worte. Wie im Essay über
+[Erreichbarkeit](/erreichbarkeit/#planung) beschrieben, und in [Armband](armband.md).
+
+![](/bilder/haende.jpg)
+
+<script src="https://cdn.example.com/zaehler.js"></script>
+""",
+    "armband.md": "---\ntitle: Ein Armband im Krankenhaus\ndate: 2026-04-02\nprompts: []\n---\n\nText.\n",
+}
+
+
+def test_readme_example_output_is_what_check_prints(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```text\n\$ ssg check\n(.*?)```", readme, flags=re.S)
+    assert example, "README.md has no ssg check example"
+    site_yml = "title: Gedanken zur Reflexion\nbase_url: https://example.org/journal/\nlanguage: de\n"
+    make_site(tmp_path, README_ESSAYS, site_yml)
+    code, output = check(tmp_path)
+    assert code == 1
+    assert output == example.group(1)

@@ -1,0 +1,91 @@
+"""HTML validity: every kind of page ssg makes passes the W3C Nu HTML Checker (vnu.jar) without errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from tests.quality.conftest import SETUP_HINT, VNU_JAR, build, require
+
+PAGE_TYPES = ["home", "essay", "worksheet", "booklet", "worksheets", "tag", "tags", "archive", "404"]
+ESCAPING_SITE = Path(__file__).parent / "hostile" / "valid" / "escaping"
+
+Report = dict[Path, list[str]]
+
+
+def page_type(rel: str) -> str:
+    """Name the kind of page a built file is, from its place in the default URL scheme."""
+    parts = rel.split("/")
+    simple = {"index.html": "home", "404.html": "404", "archiv/index.html": "archive", "themen/index.html": "tags"}
+    simple |= {"arbeitsblaetter/index.html": "worksheets", "arbeitsblaetter/heft/index.html": "booklet"}
+    if rel in simple:
+        return simple[rel]
+    if parts[0] == "themen":
+        return "tag"
+    return "worksheet" if parts[1:2] == ["arbeitsblatt"] else "essay"
+
+
+def sample(out: Path, per_type: int) -> list[Path]:
+    """Return up to `per_type` pages of each kind (all of them for the small sites), plus the QR codes."""
+    chosen: dict[str, list[Path]] = {}
+    for path in sorted(out.rglob("*.html")):
+        chosen.setdefault(page_type(path.relative_to(out).as_posix()), []).append(path)
+    pages = [p for group in chosen.values() for p in group[:per_type]]
+    return pages + sorted(out.rglob("qr.svg"))[:per_type]
+
+
+@pytest.fixture(scope="session")
+def escaping_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("escaping-html") / "site"
+    shutil.copytree(ESCAPING_SITE, root)
+    return build(root)
+
+
+@pytest.fixture(scope="session")
+def sites(author_site: Path, generated_site: Path, escaping_out: Path) -> dict[str, Path]:
+    return {"author": author_site, "generated": generated_site, "escaping": escaping_out}
+
+
+@pytest.fixture(scope="session")
+def vnu_report(sites: dict[str, Path]) -> Report:
+    """Run the Nu checker once over a sample of every site (it is slow to start); return errors per file."""
+    java = require("java")
+    jar = require(str(VNU_JAR))
+    files = sample(sites["author"], 1000) + sample(sites["escaping"], 1000) + sample(sites["generated"], 12)
+    command = [java, "-Xss4m", "-jar", jar, "--errors-only", "--also-check-svg", "--format", "json", *map(str, files)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    if not result.stderr.startswith("{"):
+        pytest.fail(f"vnu.jar did not run: {result.stderr[-2000:]} ({SETUP_HINT})", pytrace=False)
+    messages = json.loads(result.stderr)["messages"]
+    report: Report = {path: [] for path in files}
+    for message in messages:
+        path = Path(unquote(message.get("url", "file:(vnu)").removeprefix("file:")))
+        where = f"line {message.get('lastLine', '?')}"
+        report.setdefault(path, []).append(f"{where}: {message['message']} [{message.get('extract', '').strip()}]")
+    return report
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_page_type_is_valid_html(kind: str, vnu_report: Report, sites: dict[str, Path]) -> None:
+    checked = {
+        name: [p for p in vnu_report if p.is_relative_to(out) and page_type(p.relative_to(out).as_posix()) == kind]
+        for name, out in sites.items()
+    }
+    assert checked["author"] and checked["generated"], f"no {kind} page was checked"
+    errors = {str(p): vnu_report[p] for pages in checked.values() for p in pages if vnu_report[p]}
+    assert errors == {}
+
+
+def test_every_page_of_the_author_site_was_checked(vnu_report: Report, author_site: Path) -> None:
+    assert set(author_site.rglob("*.html")) <= set(vnu_report)
+
+
+def test_qr_codes_are_valid_svg(vnu_report: Report) -> None:
+    codes = [p for p in vnu_report if p.name == "qr.svg"]
+    assert codes
+    assert {str(p): vnu_report[p] for p in codes if vnu_report[p]} == {}
