@@ -67,6 +67,21 @@ def _strings(dirs: tuple[Path, ...], language: str) -> dict[str, str]:
     return merged
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses templates linking to files outside the site or the theme."""
+
+    def __init__(self, searchpath: list[str], allowed: list[str]) -> None:
+        super().__init__(searchpath)
+        self.allowed = [Path(a).resolve() for a in allowed]
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(a) for a in self.allowed):
+            raise TemplateError([Problem(filename, None, "is a link to a file outside the site (not allowed)")])
+        return source, filename, uptodate
+
+
 def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
     """Return the one Jinja environment of a build: autoescape on, strict undefined."""
     template_dirs = [str(d / "templates") for d in theme.dirs if (d / "templates").is_dir()]
@@ -74,7 +89,7 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(builtin)}),
-            jinja2.FileSystemLoader(template_dirs),
+            _ConfinedLoader(template_dirs, [str(config.root), str(builtin_theme_dir())]),
         ]
     )
     env = jinja2.Environment(

@@ -133,3 +133,16 @@ def test_broken_template_names_template_and_line(tmp_path: Path) -> None:
     result = run("build", "-s", str(tmp_path))
     assert result.exit_code == 1
     assert "essay.html:3: template error" in result.output, result.output
+
+
+def test_template_linking_outside_the_site_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("GEHEIMNIS", encoding="utf-8")
+    site = tmp_path / "site"
+    make_site(site, {"gut.md": GOOD}, SITE_YML + "theme: mein\n")
+    (site / "themes/mein/templates").mkdir(parents=True)
+    (site / "themes/mein/templates/404.html").symlink_to(secret)
+    result = run("build", "-s", str(site))
+    assert result.exit_code == 1
+    assert "themes/mein/templates/404.html: is a link to a file outside the site" in result.output
+    assert not (site / "_site").exists()
