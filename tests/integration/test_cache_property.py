@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
@@ -73,8 +74,15 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
         (root / "site.yml").write_text(SITE_YML.replace("Testjournal", word) + "theme: mein\n", encoding="utf-8")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Fixed examples under CI (a red CI should mean a change broke something); random ones locally.
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize=bool(os.environ.get("CI")),
+)
 @given(edits=st.lists(EDITS, min_size=1, max_size=5))
+@example(edits=[("rename", "a.md", "b.md"), ("body", "a.md", "Ruhe"), ("title", "b.md", "Zeit")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
@@ -90,7 +98,11 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
             clean_out = root / "clean"
             shutil.rmtree(clean_out, ignore_errors=True)
             clean = run("build", "-s", str(root), "--no-cache", "-o", str(clean_out))
-            assert cached.exit_code == clean.exit_code == 0, cached.output + clean.output
+            # Edits may break the site (a rename can duplicate a slug): then both builds must fail alike.
+            assert cached.exit_code == clean.exit_code, cached.output + clean.output
+            if cached.exit_code:
+                assert cached.output == clean.output
+                continue
             assert tree_digest(root / "_site") == tree_digest(clean_out), edit
             # ssg serve's in-memory reuse must give the same files as rendering from scratch.
             config, _ = load_config(root)
