@@ -21,7 +21,7 @@ from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_outputs
 from ssg.site import Site, make_site
 from ssg.theme import Theme, load_theme, make_environment
-from ssg.write import WriteReport, apply, staging_dir, unchanged_outputs
+from ssg.write import WriteReport, all_as_written, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
 
@@ -182,17 +182,30 @@ def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
     return keys
 
 
+def plan_digest(plan: Plan) -> str:
+    """Return a digest of every input of the plan: keys, published essays, static files."""
+    essays = [e.digest for e in plan.site.essays]
+    data = [digest(o.data) for o in plan.outputs if o.data is not None]
+    return fingerprint([plan.key, plan.data_key, essays, data])
+
+
 def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory | None = None) -> BuildReport:
     """Build the site into config.output; on any error the old output stays untouched."""
     report = BuildReport()
     # Even without the cache, its record of which files ssg wrote is needed to remove stale ones.
-    cache = load_cache(config)
-    before = cache.digests()
+    with report.step("cache"):
+        cache = load_cache(config)
+        before = cache.digests()
     plan = prepare(config, options, report, cache.essays_for(config) if options.cache else None)
     check_output_dir(config)
     out = config.output
     previous = cache.outputs.get(str(out), {})
     with report.step("render"):
+        # Same plan inputs as last time and every file as written: no output key can differ.
+        whole = plan_digest(plan)
+        if options.cache and not options.clean and cache.plans.get(str(out)) == whole and all_as_written(out, previous):
+            report.write = WriteReport(0, len(previous), 0, ())
+            return report
         keys = output_keys(plan)
         same = unchanged_outputs(out, keys, previous) if options.cache else set()
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
@@ -205,6 +218,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     report.rendered = len(staged)
     with report.step("write"):
         report.write, cache.outputs[str(out)] = apply(staging, out, keys, staged, previous, options.clean)
+        cache.plans[str(out)] = whole
         if cache.digests() != before:
             save_cache(config, cache)
     return report

@@ -11,7 +11,6 @@ import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ssg import __version__
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo
 from ssg.fingerprint import code_version, fingerprint
@@ -28,18 +27,20 @@ class BuildCache:
     config_key: str = ""
     essays: EssayMemo = field(default_factory=dict)
     outputs: dict[str, Record] = field(default_factory=dict)
+    plans: dict[str, str] = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, object]:
         # Bodies are most of the bytes and are in the essay files anyway: collect() puts them back.
         essays = {rel: (d, replace(e, body=""), p) for rel, (d, e, p) in self.essays.items()}
-        return {"config_key": self.config_key, "essays": essays, "outputs": self.outputs}
+        return {"config_key": self.config_key, "essays": essays, "outputs": self.outputs, "plans": self.plans}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
 
-    def digests(self) -> tuple[str, dict[str, str], dict[str, Record]]:
+    def digests(self) -> tuple[str, dict[str, str], dict[str, Record], dict[str, str]]:
         """Return what decides whether the cache changed and must be saved again."""
-        return self.config_key, {rel: entry[0] for rel, entry in self.essays.items()}, dict(self.outputs)
+        essays = {rel: entry[0] for rel, entry in self.essays.items()}
+        return self.config_key, essays, dict(self.outputs), dict(self.plans)
 
     def essays_for(self, config: SiteConfig) -> EssayMemo:
         """Return the essay memo, emptied if it was made under another configuration."""
@@ -67,7 +68,7 @@ def load_cache(config: SiteConfig) -> BuildCache:
             version, cache = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         return BuildCache()
-    return cache if version == __version__ and isinstance(cache, BuildCache) else BuildCache()
+    return cache if version == code_version() and isinstance(cache, BuildCache) else BuildCache()
 
 
 def save_cache(config: SiteConfig, cache: BuildCache) -> None:
@@ -75,5 +76,5 @@ def save_cache(config: SiteConfig, cache: BuildCache) -> None:
     folder = cache_dir(config)
     tmp = folder / f"{FILE}.{os.getpid()}.tmp"
     with open(tmp, "wb") as handle:
-        pickle.dump((__version__, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((code_version(), cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, folder / FILE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePosixPath
 
 from slugify import slugify as _slugify
@@ -14,6 +15,7 @@ _GERMAN = [("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"),
 RESERVED = frozenset({"static", "404.html", "feed.xml", "feed.json", "sitemap.xml", "robots.txt"})
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(text: str) -> str:
     """Return a lowercase ASCII slug with German transliteration."""
     return str(_slugify(text, replacements=_GERMAN, lowercase=True))

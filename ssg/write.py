@@ -54,6 +54,19 @@ def unchanged_outputs(out: Path, keys: Mapping[PurePosixPath, str], previous: Re
     return same
 
 
+def all_as_written(out: Path, previous: Record) -> bool:
+    """Tell whether every file of the last build is still there as it was written."""
+    base = str(out)
+    for rel, (_key, size, mtime) in previous.items():
+        try:
+            stat = os.stat(os.path.join(base, rel))
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+            return False
+    return bool(previous)
+
+
 def apply(
     staging: Path, out: Path, keys: Mapping[PurePosixPath, str], staged: Iterable[PurePosixPath],
     previous: Record, clean: bool,

@@ -25,16 +25,26 @@ class Selection:
 
 def essay_files(config: SiteConfig) -> list[Path]:
     """Return the essay files in a stable order, skipping editor leftovers."""
-    folder = config.essays_dir
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.rglob("*.md"):
-        rel = path.relative_to(folder)
-        if any(part.startswith((".", "_")) or part.endswith("~") for part in rel.parts):
+    return [Path(path) for path, _linked in _scan(str(config.essays_dir), False)]
+
+
+def _scan(folder: str, linked: bool, depth: int = 0) -> list[tuple[str, bool]]:
+    """Return (path, reached through a link) for every essay file below `folder`, sorted."""
+    found: list[tuple[str, bool]] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.name.startswith((".", "_")) or entry.name.endswith("~"):
             continue
-        found.append(path)
-    return sorted(found)
+        through_link = linked or entry.is_symlink()
+        if entry.is_dir():
+            if depth < 20:  # a link loop ends here
+                found.extend(_scan(entry.path, through_link, depth + 1))
+        elif entry.name.endswith(".md"):
+            found.append((entry.path, through_link))
+    return found
 
 
 # A parsed essay and its warnings, by source path; valid while the file's digest is the same.
@@ -52,9 +62,10 @@ def collect(
     loaded: dict[str, tuple[Essay | None, list[Problem]]] = {}
     todo: list[tuple[str, bytes]] = []
     known = memo if memo is not None else {}
-    for path in essay_files(config):
-        rel = path.relative_to(config.root).as_posix()
-        raw, problem = _read(path, rel, config)
+    root = str(config.root)
+    for name, linked in _scan(str(config.essays_dir), False):
+        rel = os.path.relpath(name, root).replace(os.sep, "/")
+        raw, problem = _read(Path(name), rel, config, linked)
         entry = known.get(rel)
         if raw is None:
             loaded[rel] = (None, [problem] if problem else [])
@@ -74,11 +85,11 @@ def _with_body(essay: Essay, raw: bytes) -> Essay:
     """Put back the body a saved cache leaves out (it is in the file we just read)."""
     if essay.body:
         return essay
-    return replace(essay, body=frontmatter.body_of(frontmatter.normalize(raw, essay.source), essay.body_line))
+    return replace(essay, body=frontmatter.normalize(raw, essay.source)[essay.body_offset :])
 
 
-def _read(path: Path, rel: str, config: SiteConfig) -> tuple[bytes | None, Problem | None]:
-    if not _inside(path, config.root):
+def _read(path: Path, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:
+    if linked and not _inside(path, config.root):
         return None, Problem(rel, None, "is a link to a file outside the site folder (not allowed)")
     try:
         return path.read_bytes(), None
@@ -116,14 +127,6 @@ def _order(problem: Problem) -> tuple[str, int, str]:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    # Only a link can lead outside, so plain files and folders need no resolving (one lstat each).
-    current = str(root)
-    for part in path.relative_to(root).parts:
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            break
-    else:
-        return True
     try:
         path.resolve().relative_to(root.resolve())
     except ValueError:

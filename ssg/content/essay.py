@@ -37,6 +37,7 @@ class Essay:
     words: int
     digest: str = ""
     slug_line: int = 0
+    body_offset: int = 0
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -74,7 +75,10 @@ def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
     before = len(reader.problems)
     essay = _build(data, body, body_line, config, reader)
     failed = any(p.severity == "error" for p in reader.problems[before:])
-    return None if failed else replace(essay, digest=source_digest(reader.path, raw))
+    if failed:
+        return None
+    # The body is the end of the normalized text: a saved cache keeps only where it starts.
+    return replace(essay, digest=source_digest(reader.path, raw), body_offset=len(text) - len(body))
 
 
 def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:

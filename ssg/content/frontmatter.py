@@ -40,7 +40,3 @@ def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:
     body = "\n".join(lines[end + 1 :])
     return data, body, end + 2
 
-
-def body_of(text: str, body_line: int) -> str:
-    """Return the body of a normalized essay text whose body starts at `body_line`."""
-    return "\n".join(text.split("\n")[body_line - 1 :])
