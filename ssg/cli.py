@@ -16,22 +16,13 @@ import click
 from ssg import __version__
 from ssg.build import BuildOptions, BuildReport, build
 from ssg.check import check_site
+from ssg.cliopts import SITE_OPTION
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
 from ssg.scaffold import init_site, new_essay
 from ssg.serve.command import serve_command
-
-SITE_OPTION = click.option(
-    "-s",
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder holding site.yml and essays/.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

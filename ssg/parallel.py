@@ -17,9 +17,7 @@ THRESHOLD = 200
 _JOB: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
-def map_chunks(
-    func: Callable[[T, range], R], shared: T, total: int, jobs: int, chunk: int = 64
-) -> Iterator[R]:
+def map_chunks(func: Callable[[T, range], R], shared: T, total: int, jobs: int, chunk: int = 64) -> Iterator[R]:
     """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
 
     Results arrive in completion order. `shared` reaches forked workers without pickling.

@@ -68,8 +68,12 @@ def all_as_written(out: Path, previous: Record) -> bool:
 
 
 def apply(
-    staging: Path, out: Path, keys: Mapping[PurePosixPath, str], staged: Iterable[PurePosixPath],
-    previous: Record, clean: bool,
+    staging: Path,
+    out: Path,
+    keys: Mapping[PurePosixPath, str],
+    staged: Iterable[PurePosixPath],
+    previous: Record,
+    clean: bool,
 ) -> tuple[WriteReport, Record]:
     """Move staged files into `out`, remove stale ones, and return the report and new record."""
     try:
@@ -112,9 +116,7 @@ def _same_bytes(a: Path, b: Path) -> bool:
         return False
 
 
-def _remove_stale(
-    out: Path, keys: Mapping[PurePosixPath, str], previous: Record, clean: bool
-) -> tuple[int, list[str]]:
+def _remove_stale(out: Path, keys: Mapping[PurePosixPath, str], previous: Record, clean: bool) -> tuple[int, list[str]]:
     wanted = {str(p) for p in keys}
     emptied: set[Path] = set()
     removed = 0
@@ -146,9 +148,7 @@ def _remove_empty_upwards(folder: Path, out: Path) -> None:
         folder = folder.parent
 
 
-def _record(
-    out: Path, keys: Mapping[PurePosixPath, str], previous: Record, changed: set[PurePosixPath]
-) -> Record:
+def _record(out: Path, keys: Mapping[PurePosixPath, str], previous: Record, changed: set[PurePosixPath]) -> Record:
     record: Record = {}
     base = str(out)
     for path, key in keys.items():

@@ -39,4 +39,3 @@ def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:
         raise ContentError(path, 2, "front matter must be a mapping of 'key: value' lines")
     body = "\n".join(lines[end + 1 :])
     return data, body, end + 2
-

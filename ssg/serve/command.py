@@ -12,6 +12,7 @@ from types import FrameType
 
 import click
 
+from ssg.cliopts import SITE_OPTION
 from ssg.serve.loop import Preview, ServeOptions
 from ssg.serve.server import ServeError, is_loopback
 
@@ -29,15 +30,7 @@ class TerminalLog:
 
 
 @click.command("serve")
-@click.option(
-    "-s",
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder holding site.yml and essays/.",
-)
+@SITE_OPTION
 @click.option(
     "--host",
     default="127.0.0.1",
