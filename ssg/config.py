@@ -36,6 +36,7 @@ class UrlSegments:
     worksheets: str = "arbeitsblaetter"
     worksheet: str = "arbeitsblatt"
     booklet: str = "heft"
+    page: str = "seite"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class SiteConfig:
     static: str = "static"
     words_per_minute: int = 200
     feed_items: int = 20
+    per_page: int = 20
     booklet_size: int = 50
 
     @property
@@ -178,6 +180,8 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
     _check_segments(config, data, problems)
     if config.booklet_size < 1:
         problems.append(Problem(CONFIG_FILE, data.line_of("booklet_size"), "must be 1 or more"))
+    if config.per_page < 0:
+        problems.append(Problem(CONFIG_FILE, data.line_of("per_page"), "must be 0 (all essays) or more"))
     if config.feed_items < 0:
         problems.append(Problem(CONFIG_FILE, data.line_of("feed_items"), "must be 0 (all essays) or more"))
     if config.words_per_minute <= 0:

@@ -46,6 +46,11 @@ def tag_url(urls: UrlSegments, tag_slug: str) -> str:
     return f"/{urls.tags}/{tag_slug}/"
 
 
+def home_page_url(urls: UrlSegments, number: int) -> str:
+    """Return the URL of page `number` of the home page's list."""
+    return "/" if number <= 1 else f"/{urls.page}/{number}/"
+
+
 def archive_url(urls: UrlSegments) -> str:
     """Return the URL of the archive."""
     return f"/{urls.archive}/"
@@ -63,7 +68,7 @@ def booklet_url(urls: UrlSegments) -> str:
 
 def reserved_segments(urls: UrlSegments) -> frozenset[str]:
     """Return first URL segments an essay slug must not take."""
-    return RESERVED | {urls.tags, urls.archive, urls.worksheets}
+    return RESERVED | {urls.tags, urls.archive, urls.worksheets, urls.page}
 
 
 def output_path(url: str) -> PurePosixPath:

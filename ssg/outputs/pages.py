@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ssg import urls
+from ssg.content.essay import Essay
 from ssg.outputs import Output, Page
 from ssg.site import Site
 
 
+@dataclass(frozen=True)
+class Pagination:
+    """Where one page of the home page's list stands among the others."""
+
+    number: int
+    total: int
+    newer_url: str | None
+    older_url: str | None
+
+
+def home_pages(site: Site) -> list[Output]:
+    """Return the home page, split into pages of `per_page` essays (the archive lists all)."""
+    config = site.config
+    size = config.per_page or max(1, len(site.essays))
+    chunks = [site.essays[i : i + size] for i in range(0, len(site.essays), size)] or [()]
+    outputs = []
+    for number, chunk in enumerate(chunks, 1):
+        url = urls.home_page_url(config.urls, number)
+        pagination = Pagination(
+            number,
+            len(chunks),
+            urls.home_page_url(config.urls, number - 1) if number > 1 else None,
+            urls.home_page_url(config.urls, number + 1) if number < len(chunks) else None,
+        )
+        essays: tuple[Essay, ...] = tuple(chunk)
+        page = Page(url, config.title, description=config.description, noindex=number > 1)
+        outputs.append(Output(url, "index.html", {"page": page, "essays": essays, "pagination": pagination}))
+    return outputs
+
+
 def plan(site: Site) -> list[Output]:
-    """Return the home page, one page per essay, the archive and the 404 page."""
+    """Return the home page(s), one page per essay, the archive and the 404 page."""
     config = site.config
     outputs = [
-        Output(
-            "/", "index.html", {"page": Page("/", config.title, description=config.description), "essays": site.essays}
-        ),
+        *home_pages(site),
         Output(
             urls.archive_url(config.urls),
             "archive.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -154,7 +155,11 @@ class BuildLoop:
         config, warnings = load_config(self.root)
         self.config = config
         report = BuildReport()
-        rendered = render_site(config, BuildOptions(selection=self._selection), report, memory=self._memory)
+        # The first build of a large site uses every core; later ones only redo what changed, and
+        # forking next to the server's threads is best avoided.
+        jobs = 1 if self._snapshot.built else (os.cpu_count() or 1)
+        options = BuildOptions(selection=self._selection, jobs=jobs)
+        rendered = render_site(config, options, report, memory=self._memory)
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
 
     def _succeed(self, config: SiteConfig, files: dict[PurePosixPath, bytes], seconds: float) -> Snapshot:

@@ -226,3 +226,18 @@ def test_raw_html_can_be_switched_off(tmp_path: Path) -> None:
     assert run("build", "-s", str(tmp_path)).exit_code == 0
     page = (tmp_path / "_site/a/index.html").read_text(encoding="utf-8")
     assert "<b>fett</b>" not in page and "&lt;b&gt;fett&lt;/b&gt;" in page and "<script>alert" not in page
+
+
+def test_home_page_is_paginated_and_every_page_links_on(tmp_path: Path) -> None:
+    essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-{i + 10}") for i in range(5)}
+    make_site(tmp_path, essays, SITE_YML + "per_page: 2\n")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    first = (out / "index.html").read_text(encoding="utf-8")
+    assert "Essay 4" in first and "Essay 3" in first and "Essay 2" not in first
+    assert 'href="/seite/2/"' in first and "Seite 1 von 3" in first
+    third = (out / "seite/3/index.html").read_text(encoding="utf-8")
+    assert "Essay 0" in third and 'href="/seite/2/"' in third and "/seite/4/" not in third
+    archive = (out / "archiv/index.html").read_text(encoding="utf-8")
+    assert all(f"Essay {i}" in archive for i in range(5))
+    assert assert_links_resolve(out) > 20
