@@ -21,7 +21,7 @@ from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_outputs
 from ssg.site import Site, make_site
 from ssg.theme import Theme, load_theme, make_environment
-from ssg.write import WriteReport, all_as_written, apply, staging_dir, unchanged_outputs
+from ssg.write import Record, WriteReport, all_as_written, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
 
@@ -196,16 +196,31 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     with report.step("cache"):
         cache = load_cache(config)
         before = cache.digests()
-    plan = prepare(config, options, report, cache.essays_for(config) if options.cache else None)
+    memo = cache.essays_for(config)
+    if not options.cache:
+        memo.clear()  # parse everything afresh, and remember it for the next build
+    plan = prepare(config, options, report, memo)
     check_output_dir(config)
-    out = config.output
-    previous = cache.outputs.get(str(out), {})
+    out = str(config.output)
+    whole = plan_digest(plan)
+    previous = cache.outputs.get(out, {})
+    # Same plan inputs as last time and every file as written: no output key can differ.
+    unchanged = cache.plans.get(out) == whole and all_as_written(config.output, previous)
+    if options.cache and not options.clean and unchanged:
+        report.write = WriteReport(0, len(previous), 0, ())
+    else:
+        report.write, cache.outputs[out] = _render_and_write(plan, options, report, previous, progress)
+        cache.plans[out] = whole
+    if cache.digests() != before:
+        save_cache(config, cache)
+    return report
+
+
+def _render_and_write(
+    plan: Plan, options: BuildOptions, report: BuildReport, previous: Record, progress: ProgressFactory | None
+) -> tuple[WriteReport, Record]:
+    out = plan.site.config.output
     with report.step("render"):
-        # Same plan inputs as last time and every file as written: no output key can differ.
-        whole = plan_digest(plan)
-        if options.cache and not options.clean and cache.plans.get(str(out)) == whole and all_as_written(out, previous):
-            report.write = WriteReport(0, len(previous), 0, ())
-            return report
         keys = output_keys(plan)
         same = unchanged_outputs(out, keys, previous) if options.cache else set()
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
@@ -217,11 +232,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
             raise
     report.rendered = len(staged)
     with report.step("write"):
-        report.write, cache.outputs[str(out)] = apply(staging, out, keys, staged, previous, options.clean)
-        cache.plans[str(out)] = whole
-        if cache.digests() != before:
-            save_cache(config, cache)
-    return report
+        return apply(staging, out, keys, staged, previous, options.clean)
 
 
 def check_output_dir(config: SiteConfig) -> None:

@@ -241,3 +241,15 @@ def test_home_page_is_paginated_and_every_page_links_on(tmp_path: Path) -> None:
     archive = (out / "archiv/index.html").read_text(encoding="utf-8")
     assert all(f"Essay {i}" in archive for i in range(5))
     assert assert_links_resolve(out) > 20
+
+
+def test_no_cache_build_still_leaves_a_full_cache_behind(tmp_path: Path) -> None:
+    from ssg.cache import load_cache
+    from ssg.config import load_config
+
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path), "--no-cache").exit_code == 0
+    config, _ = load_config(tmp_path)
+    cache = load_cache(config)
+    assert sorted(cache.essays) == ["essays/a.md", "essays/b.md"]
+    assert cache.plans and cache.outputs[str(config.output)]
