@@ -79,6 +79,63 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             ) from None
 
 
+    def construct_document(self, node: yaml.Node) -> Any:
+        # PyYAML's generic construction (generators, deep flags, per-node resolver calls) costs
+        # several times what the C parser does; front matter is plain maps, lists and scalars, so
+        # those are built directly here and only other tags take PyYAML's path.
+        try:
+            return self._build(node)
+        finally:
+            self.constructed_objects = {}
+            self.recursive_objects = {}
+
+    def _build(self, node: yaml.Node) -> Any:
+        done = self.constructed_objects
+        if node in done:
+            if node in self.recursive_objects:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "an alias refers to the list or mapping that contains it", node.start_mark
+                )
+            return self.construct_object(node)  # an alias: counted there
+        tag, kind = node.tag, type(node)
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            return self.construct_object(node)
+        if kind is yaml.MappingNode and tag == _MAP:
+            mapping = LineMap()
+            done[node] = mapping
+            mapping.line = node.start_mark.line + 1 + self.line_offset
+            self.recursive_objects[node] = None
+            self._fill(mapping, node)
+            del self.recursive_objects[node]
+            return mapping
+        if kind is yaml.SequenceNode and tag == _SEQ:
+            items = LineList()
+            done[node] = items
+            items.line = node.start_mark.line + 1 + self.line_offset
+            self.recursive_objects[node] = None
+            items.extend(self._build(child) for child in node.value)
+            del self.recursive_objects[node]
+            items.item_lines = [c.start_mark.line + 1 + self.line_offset for c in node.value]
+            return items
+        return self.construct_object(node, deep=True)
+
+    def _fill(self, mapping: LineMap, node: yaml.MappingNode) -> None:
+        for key_node, value_node in node.value:
+            key = self._build(key_node)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be plain text", key_node.start_mark
+                )
+            skey = str(key)
+            mapping[skey] = self._build(value_node)
+            mapping.key_lines[skey] = key_node.start_mark.line + 1 + self.line_offset
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineMap:
     return loader.construct_mapping(node, deep=True)
 

@@ -1,0 +1,63 @@
+"""The line-tracking YAML loader: values, lines, aliases and errors."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ssg import yamlload
+
+
+def test_values_and_types() -> None:
+    data = yamlload.load("a: text\nb: 3\nc: 1.5\nd: true\ne: null\nf: 2026-03-01\ng: [x, 2]\nh: {i: j}\n")
+    assert data == {"a": "text", "b": 3, "c": 1.5, "d": True, "e": None, "f": datetime.date(2026, 3, 1),
+                    "g": ["x", 2], "h": {"i": "j"}}
+    assert type(data["b"]) is int and type(data["d"]) is bool
+
+
+def test_lines_of_keys_and_items_with_offset() -> None:
+    data = yamlload.load("title: x\nlist:\n  - one\n  - two\nmap:\n  k: v\n", line_offset=1)
+    assert isinstance(data, yamlload.LineMap)
+    assert data.line == 2 and data.line_of("title") == 2 and data.line_of("map") == 6
+    assert data.line_of("missing") == 2
+    assert isinstance(data["list"], yamlload.LineList) and data["list"].item_lines == [4, 5]
+    assert data["map"].line_of("k") == 7
+
+
+def test_alias_reuses_the_anchored_value() -> None:
+    data = yamlload.load("a: &x {k: [1, 2]}\nb: *x\n")
+    assert data["b"] is data["a"] and data["b"]["k"] == [1, 2]
+
+
+@pytest.mark.parametrize("text", ["a: &x [1, *x]\n", "a: &x\n  b: *x\n"])
+def test_recursive_alias_is_refused(text: str) -> None:
+    with pytest.raises(yamlload.YamlError, match="refers to the list or mapping that contains it"):
+        yamlload.load(text)
+
+
+def test_alias_bomb_is_capped() -> None:
+    text = "k0: &k0 [x, x]\n" + "".join(f"k{i}: &k{i} [*k{i - 1}, *k{i - 1}]\n" for i in range(1, 60))
+    with pytest.raises(yamlload.YamlError, match="too many YAML aliases"):
+        yamlload.load(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: 1\nb: 2026-02-30\n", 2, "cannot read '2026-02-30'"),
+        ("a: !!int abc\n", 1, "cannot read 'abc'"),
+        ("a: 1\n? [x, y]\n: z\n", 2, "mapping keys must be plain text"),
+        ("a: !custom x\n", 1, "YAML error"),
+        ("a: [1,\n", 2, "YAML syntax error"),
+    ],
+)
+def test_errors_name_the_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(yamlload.YamlError) as caught:
+        yamlload.load(text)
+    assert caught.value.line == line and message in caught.value.message
+
+
+def test_other_standard_tags_still_work() -> None:
+    assert yamlload.load("a: !!set {x, y}\n")["a"] == {"x", "y"}
+    assert yamlload.load("a: !!str 3\n")["a"] == "3"
