@@ -86,8 +86,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         try:
             return self._build(node)
         finally:
-            self.constructed_objects = {}
-            self.recursive_objects = {}
+            self.constructed_objects: dict[yaml.Node, Any] = {}
+            self.recursive_objects: dict[yaml.Node, None] = {}
 
     def _build(self, node: yaml.Node) -> Any:
         done = self.constructed_objects
@@ -97,12 +97,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                     None, None, "an alias refers to the list or mapping that contains it", node.start_mark
                 )
             return self.construct_object(node)  # an alias: counted there
-        tag, kind = node.tag, type(node)
-        if kind is yaml.ScalarNode:
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
             if tag == _STR:
                 return node.value
             return self.construct_object(node)
-        if kind is yaml.MappingNode and tag == _MAP:
+        if isinstance(node, yaml.MappingNode) and tag == _MAP:
             mapping = LineMap()
             done[node] = mapping
             mapping.line = node.start_mark.line + 1 + self.line_offset
@@ -110,7 +110,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             self._fill(mapping, node)
             del self.recursive_objects[node]
             return mapping
-        if kind is yaml.SequenceNode and tag == _SEQ:
+        if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
             items = LineList()
             done[node] = items
             items.line = node.start_mark.line + 1 + self.line_offset

@@ -81,3 +81,22 @@ def page_links(html: str) -> LinkParser:
     parser = LinkParser()
     parser.feed(html)
     return parser
+
+
+def decode_qr_svg(svg: bytes, pixels: int = 4) -> str | None:
+    """Rasterize one of ssg's QR SVGs (rows of horizontal runs) and decode it; None if unreadable."""
+    import re
+
+    import zxingcpp
+
+    text = svg.decode("utf-8")
+    found = re.search(r'viewBox="0 0 (\d+) \1"', text)
+    assert found, "no square viewBox"
+    side = int(found.group(1)) * pixels
+    image = bytearray(b"\xff") * (side * side)
+    for x, y, width in re.findall(r"M(\d+) (\d+)\.5h(\d+)", text):
+        left, run = int(x) * pixels, int(width) * pixels
+        for row in range(int(y) * pixels, (int(y) + 1) * pixels):
+            image[row * side + left : row * side + left + run] = bytes(run)
+    result = zxingcpp.read_barcode(memoryview(bytes(image)).cast("B", (side, side)))
+    return result.text if result and result.format == zxingcpp.BarcodeFormat.QRCode else None

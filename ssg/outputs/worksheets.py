@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
-import segno
 from babel import Locale
 from babel.numbers import format_decimal
 
@@ -18,7 +16,7 @@ from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay
 from ssg.content.worksheet import Field, Worksheet
-from ssg.outputs import Output, Page
+from ssg.outputs import Output, Page, qr
 from ssg.site import Site
 
 
@@ -141,10 +139,7 @@ def sheet_context(site: Site, essay: Essay) -> Sheet:
 
 def qr_svg(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
     """Return a QR code leading to `context["target"]`, as a standalone SVG."""
-    target = context["target"]
-    buffer = io.BytesIO()
-    segno.make(target, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False, title=target)
-    return buffer.getvalue()
+    return qr.qr_svg(context["target"])
 
 
 def _number(language: str) -> Any:

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from tests.helpers import REPO, SITE_YML, essay, make_site, page_links, run, tree_digest
+from tests.helpers import REPO, SITE_YML, decode_qr_svg, essay, make_site, page_links, run, tree_digest
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,14 @@ def test_author_site_has_every_page(author_site: Path) -> None:
         "static/style.css",
     ]:
         assert (author_site / rel).is_file(), rel
+
+
+def test_every_qr_code_leads_to_its_essay(author_site: Path) -> None:
+    codes = sorted(author_site.rglob("qr.svg"))
+    assert len(codes) == 3
+    for code in codes:
+        slug = code.parent.parent.name  # <essay>/arbeitsblatt/qr.svg
+        assert decode_qr_svg(code.read_bytes()) == f"https://example.org/{slug}/", code
 
 
 def test_home_lists_essays_newest_first_with_german_dates(author_site: Path) -> None:
