@@ -18,7 +18,7 @@ from ssg.content.collect import EssayMemo, Selection, collect
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
-from ssg.render import Progress, output_paths, render_outputs
+from ssg.render import Progress, output_paths, render_files, render_outputs
 from ssg.site import Site, make_site
 from ssg.theme import Theme, load_theme, make_environment
 from ssg.write import Record, WriteReport, all_as_written, apply, staging_dir, unchanged_outputs
@@ -226,7 +226,7 @@ def _render_and_write(
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
         staging = staging_dir(out)
         try:
-            staged = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, staging)
+            staged = render_files(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

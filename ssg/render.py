@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 import jinja2
 
@@ -42,22 +43,30 @@ def render_one(output: Output, env: jinja2.Environment) -> bytes:
     return env.get_template(output.template).render(output.context).encode("utf-8")
 
 
-def render_outputs(
-    outputs: Sequence[Output],
-    env: jinja2.Environment,
-    jobs: int = 1,
-    progress: Progress | None = None,
-    into: Path | None = None,
-) -> dict[PurePosixPath, bytes]:
-    """Render outputs, in `jobs` processes; raise SsgError listing every problem.
+Stamp = tuple[int, int]  # a written file's (size, mtime_ns)
 
-    With `into`, files are written below that folder and the result maps paths to b"" (their
-    bytes stay out of memory); otherwise the result holds every file's bytes.
-    """
+
+def render_outputs(
+    outputs: Sequence[Output], env: jinja2.Environment, jobs: int = 1, progress: Progress | None = None
+) -> dict[PurePosixPath, bytes]:
+    """Render outputs in `jobs` processes and return every file's bytes; raise SsgError listing every problem."""
+    return cast(dict[PurePosixPath, bytes], _render(outputs, env, jobs, progress, None))
+
+
+def render_files(
+    outputs: Sequence[Output], env: jinja2.Environment, jobs: int, progress: Progress | None, into: Path
+) -> dict[PurePosixPath, Stamp]:
+    """Render outputs into files below `into` (their bytes never travel between processes); return their stamps."""
+    return cast(dict[PurePosixPath, Stamp], _render(outputs, env, jobs, progress, into))
+
+
+def _render(
+    outputs: Sequence[Output], env: jinja2.Environment, jobs: int, progress: Progress | None, into: Path | None
+) -> dict[PurePosixPath, bytes | Stamp]:
     paths = output_paths(outputs)
-    results: dict[PurePosixPath, bytes] = {}
+    results: dict[PurePosixPath, bytes | Stamp] = {}
     problems: dict[Problem, None] = {}
-    for done, found in _run(outputs, env, jobs, into):
+    for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs):
         for index, data in done:
             results[paths[index]] = data
         problems.update(dict.fromkeys(found))
@@ -68,19 +77,13 @@ def render_outputs(
     return {path: results[path] for path in paths}
 
 
-def _run(
-    outputs: Sequence[Output], env: jinja2.Environment, jobs: int, into: Path | None
-) -> Iterator[tuple[list[tuple[int, bytes]], list[Problem]]]:
-    return map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs)
-
-
 def _render_chunk(
     work: tuple[Sequence[Output], jinja2.Environment, Path | None], indices: range
-) -> tuple[list[tuple[int, bytes]], list[Problem]]:
+) -> tuple[list[tuple[int, bytes | Stamp]], list[Problem]]:
     outputs, env, into = work
-    done: list[tuple[int, bytes]] = []
+    done: list[tuple[int, bytes | Stamp]] = []
     problems: list[Problem] = []
-    made: set[Path] = set()
+    made: set[str] = set()
     for index in indices:
         try:
             data = render_one(outputs[index], env)
@@ -90,16 +93,19 @@ def _render_chunk(
         except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
             problems.append(template_problem(exc))
             continue
-        if into is not None:
-            _write(into / urls.output_path(outputs[index].url), data, made)
-            data = b""
-        done.append((index, data))
+        if into is None:
+            done.append((index, data))
+        else:
+            done.append((index, _write(os.path.join(into, urls.output_path(outputs[index].url)), data, made)))
     return done, problems
 
 
-def _write(target: Path, data: bytes, made: set[Path]) -> None:
-    if target.parent not in made:
-        os.makedirs(target.parent, exist_ok=True)
-        made.add(target.parent)
+def _write(target: str, data: bytes, made: set[str]) -> Stamp:
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
     with open(target, "wb") as handle:
         handle.write(data)
+    stat = os.stat(target)
+    return stat.st_size, stat.st_mtime_ns

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from ssg.render import Stamp
 
 # What ssg wrote at a path last time: (cache key, size, mtime_ns).
 Record = dict[str, tuple[str, int, int]]
@@ -71,33 +73,56 @@ def apply(
     staging: Path,
     out: Path,
     keys: Mapping[PurePosixPath, str],
-    staged: Iterable[PurePosixPath],
+    staged: Mapping[PurePosixPath, Stamp],
     previous: Record,
     clean: bool,
 ) -> tuple[WriteReport, Record]:
-    """Move staged files into `out`, remove stale ones, and return the report and new record."""
+    """Move staged files into `out`, remove stale ones, and return the report and new record.
+
+    `staged` holds each staged file's (size, mtime_ns); moving a file keeps its mtime.
+    """
     try:
-        written, kept_same = _move_staged(staging, out, staged)
+        if len(staged) == len(keys) and _absent_or_empty(out):
+            # A first build: the staging folder becomes the output folder in one step.
+            if out.is_dir():
+                out.rmdir()
+            os.rename(staging, out)
+            record = {str(p): (keys[p], *staged[p]) for p in keys}
+            return WriteReport(len(keys), 0, 0, ()), record
+        written, same = _move_staged(staging, out, staged)
         removed, kept = _remove_stale(out, keys, previous, clean)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    record = _record(out, keys, previous, set(staged) - kept_same)
-    unchanged = len(keys) - written
-    return WriteReport(written, unchanged, removed, tuple(sorted(kept))), record
+    record = {}
+    for path, key in keys.items():
+        rel = str(path)
+        record[rel] = (key, *same[path]) if path in same else (key, *staged[path]) if path in staged else previous[rel]
+    return WriteReport(written, len(keys) - written, removed, tuple(sorted(kept))), record
 
 
-def _move_staged(staging: Path, out: Path, staged: Iterable[PurePosixPath]) -> tuple[int, set[PurePosixPath]]:
+def _absent_or_empty(out: Path) -> bool:
+    if not os.path.lexists(out):
+        return True
+    return not out.is_symlink() and out.is_dir() and not any(os.scandir(out))
+
+
+def _move_staged(
+    staging: Path, out: Path, staged: Mapping[PurePosixPath, Stamp]
+) -> tuple[int, dict[PurePosixPath, Stamp]]:
+    """Replace changed files; return how many, and the stamps of targets that already had the bytes."""
     written = 0
-    same: set[PurePosixPath] = set()
-    made: set[Path] = set()
+    same: dict[PurePosixPath, Stamp] = {}
+    made: set[str] = set()
     for path in sorted(staged):
-        source, target = staging / path, out / path
-        if _same_bytes(source, target):
-            same.add(path)
+        source, target = os.path.join(staging, path), os.path.join(out, path)
+        kept = _same_bytes(source, staged[path][0], target)
+        if kept is not None:
+            same[path] = kept
             continue
-        if target.parent not in made:
-            _make_dir(target.parent)
-            made.add(target.parent)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            _make_dir(Path(folder))
+            made.add(folder)
         os.replace(source, target)
         written += 1
     return written, same
@@ -109,11 +134,16 @@ def _make_dir(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
+def _same_bytes(source: str, size: int, target: str) -> Stamp | None:
+    """Return the target's stamp if it already holds the source's bytes."""
     try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+        stat = os.stat(target)
+        if stat.st_size != size or not os.path.isfile(target):
+            return None
+        with open(source, "rb") as a, open(target, "rb") as b:
+            return (stat.st_size, stat.st_mtime_ns) if a.read() == b.read() else None
     except OSError:
-        return False
+        return None
 
 
 def _remove_stale(out: Path, keys: Mapping[PurePosixPath, str], previous: Record, clean: bool) -> tuple[int, list[str]]:
@@ -146,17 +176,3 @@ def _remove_empty_upwards(folder: Path, out: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def _record(out: Path, keys: Mapping[PurePosixPath, str], previous: Record, changed: set[PurePosixPath]) -> Record:
-    record: Record = {}
-    base = str(out)
-    for path, key in keys.items():
-        rel = str(path)
-        known = previous.get(rel)
-        if path not in changed and known is not None and known[0] == key:
-            record[rel] = known
-            continue
-        stat = os.stat(os.path.join(base, rel))
-        record[rel] = (key, stat.st_size, stat.st_mtime_ns)
-    return record

@@ -171,6 +171,27 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
 
 
+@pytest.mark.parametrize("output", ["absent", "empty", "full", "link"])
+def test_every_kind_of_output_folder_gets_the_same_site(tmp_path: Path, output: str) -> None:
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path), "-o", str(tmp_path / "reference")).exit_code == 0
+    out = tmp_path / "_site"
+    if output == "empty":
+        out.mkdir()
+    elif output == "full":
+        assert run("build", "-s", str(tmp_path), "--no-cache").exit_code == 0
+        (out / "a/index.html").write_text("stale", encoding="utf-8")
+    elif output == "link":
+        (tmp_path / "elsewhere").mkdir()
+        out.symlink_to(tmp_path / "elsewhere")
+    assert run("build", "-s", str(tmp_path), "--no-cache").exit_code == 0
+    assert tree_digest(out) == tree_digest(tmp_path / "reference")
+    assert out.is_symlink() == (output == "link")
+    assert not list(tmp_path.glob(".*staging*"))
+    # The record of what was written holds: an unchanged rebuild rewrites nothing.
+    assert "0 written" in run("build", "-s", str(tmp_path)).output
+
+
 def test_unchanged_rebuild_rewrites_nothing(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0
