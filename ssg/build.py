@@ -6,15 +6,15 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
 import jinja2
 
-from ssg.cache import BuildCache, cache_dir, load_cache, save_cache
+from ssg.cache import BuildCache, PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
 from ssg.config import SiteConfig
-from ssg.content.collect import EssayMemo, Selection, collect
+from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
@@ -82,11 +82,17 @@ class Rendered:
     files: dict[PurePosixPath, bytes]
 
 
-def prepare(config: SiteConfig, options: BuildOptions, report: BuildReport, memo: EssayMemo | None = None) -> Plan:
+def prepare(
+    config: SiteConfig,
+    options: BuildOptions,
+    report: BuildReport,
+    memo: EssayMemo | None = None,
+    sources: list[Source] | None = None,
+) -> Plan:
     """Load the content and theme and plan every output; raise SsgError with all problems."""
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
-        essays, warnings = collect(config, options.selection, now, memo, options.jobs)
+        essays, warnings = collect(config, options.selection, now, memo, options.jobs, sources)
         report.warnings.extend(warnings)
         theme = load_theme(config)
         env = make_environment(config, theme)
@@ -182,37 +188,53 @@ def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
     return keys
 
 
-def plan_digest(plan: Plan) -> str:
-    """Return a digest of every input of the plan: keys, published essays, static files."""
-    essays = [e.digest for e in plan.site.essays]
-    data = [digest(o.data) for o in plan.outputs if o.data is not None]
-    return fingerprint([plan.key, plan.data_key, essays, data])
+def input_digest(config: SiteConfig, options: BuildOptions, sources: list[Source]) -> str:
+    """Return a digest of every input of a build but the clock: code, config, options, theme, static files, essays."""
+    theme = load_theme(config)
+    static = config.root / config.static
+    essays = [(s.rel, s.digest, s.problem) for s in sources]
+    trees = [tree_fingerprint(list(theme.dirs)), tree_fingerprint([static] if static.is_dir() else [])]
+    return fingerprint([code_version(), config, options.selection, trees, essays])
 
 
 def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory | None = None) -> BuildReport:
     """Build the site into config.output; on any error the old output stays untouched."""
     report = BuildReport()
+    options = replace(options, now=options.now or datetime.now(config.tz))
+    assert options.now is not None
+    out = str(config.output)
     # Even without the cache, its record of which files ssg wrote is needed to remove stale ones.
+    with report.step("cache"):
+        index = load_index(config)
+        previous = index.outputs.get(out, {})
+    with report.step("read"):
+        sources = read_sources(config)
+        inputs = input_digest(config, options, sources)
+        check_output_dir(config)
+    last = index.plans.get(out)
+    if options.cache and not options.clean and last is not None and last.inputs == inputs:
+        # The same inputs as the last build, whose files are all still as written: nothing can differ.
+        current = last.valid_until is None or options.now < last.valid_until
+        if current and all_as_written(config.output, previous):
+            report.pages, report.files, report.warnings = last.pages, last.files, list(last.warnings)
+            report.write = WriteReport(0, len(previous), 0, ())
+            return report
     with report.step("cache"):
         cache = load_cache(config)
         before = cache.digests()
     memo = cache.essays_for(config)
     if not options.cache:
         memo.clear()  # parse everything afresh, and remember it for the next build
-    plan = prepare(config, options, report, memo)
-    check_output_dir(config)
-    out = str(config.output)
-    whole = plan_digest(plan)
-    previous = cache.outputs.get(out, {})
-    # Same plan inputs as last time and every file as written: no output key can differ.
-    unchanged = cache.plans.get(out) == whole and all_as_written(config.output, previous)
-    if options.cache and not options.clean and unchanged:
-        report.write = WriteReport(0, len(previous), 0, ())
-    else:
-        report.write, cache.outputs[out] = _render_and_write(plan, options, report, previous, progress)
-        cache.plans[out] = whole
-    if cache.digests() != before:
-        save_cache(config, cache)
+    plan = prepare(config, options, report, memo, sources)
+    del sources  # the essay files' bytes
+    report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
+    upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]
+    warnings = tuple(report.warnings)
+    index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
+    with report.step("save"):
+        save_index(config, index)
+        if cache.digests() != before:
+            save_cache(config, cache)
     return report
 
 

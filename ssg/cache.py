@@ -1,7 +1,9 @@
-"""The build cache in the site's .ssg-cache/: parsed essays and what was written where.
+"""The build cache in the site's .ssg-cache/: parsed essays, and what was written where.
 
 Everything in it is keyed by content digests, so a stale or foreign entry is never used; a
 missing, damaged or older-version cache file just means a full build. Safe to delete.
+Two files: the small output index is all an unchanged rebuild reads; the parsed essays are
+read only when something changed.
 """
 
 from __future__ import annotations
@@ -9,38 +11,39 @@ from __future__ import annotations
 import os
 import pickle
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo
+from ssg.errors import Problem
 from ssg.fingerprint import code_version, fingerprint
 from ssg.write import Record
 
 FOLDER = ".ssg-cache"
-FILE = "build.pickle"
+ESSAYS_FILE = "essays.pickle"
+INDEX_FILE = "outputs.pickle"
 
 
 @dataclass
 class BuildCache:
-    """Parsed essays (valid for one configuration) and, per output folder, the written files."""
+    """Parsed essays, valid for one configuration."""
 
     config_key: str = ""
     essays: EssayMemo = field(default_factory=dict)
-    outputs: dict[str, Record] = field(default_factory=dict)
-    plans: dict[str, str] = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, object]:
         # Bodies are most of the bytes and are in the essay files anyway: collect() puts them back.
         essays = {rel: (d, replace(e, body=""), p) for rel, (d, e, p) in self.essays.items()}
-        return {"config_key": self.config_key, "essays": essays, "outputs": self.outputs, "plans": self.plans}
+        return {"config_key": self.config_key, "essays": essays}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
 
-    def digests(self) -> tuple[str, dict[str, str], dict[str, Record], dict[str, str]]:
+    def digests(self) -> tuple[str, dict[str, str]]:
         """Return what decides whether the cache changed and must be saved again."""
-        essays = {rel: entry[0] for rel, entry in self.essays.items()}
-        return self.config_key, essays, dict(self.outputs), dict(self.plans)
+        return self.config_key, {rel: entry[0] for rel, entry in self.essays.items()}
 
     def essays_for(self, config: SiteConfig) -> EssayMemo:
         """Return the essay memo, emptied if it was made under another configuration."""
@@ -49,6 +52,25 @@ class BuildCache:
             self.essays.clear()
             self.config_key = key
         return self.essays
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """What the last build of an output folder was made from, and what it reported."""
+
+    inputs: str  # digest of code, configuration, options, theme, static files and every essay file
+    valid_until: datetime | None  # the first essay date after that build: from then on, it may publish more
+    pages: int
+    files: int
+    warnings: tuple[Problem, ...]
+
+
+@dataclass
+class OutputIndex:
+    """Per output folder: the files ssg wrote there, and the inputs of the build that wrote them."""
+
+    outputs: dict[str, Record] = field(default_factory=dict)
+    plans: dict[str, PlanEntry] = field(default_factory=dict)
 
 
 def cache_dir(config: SiteConfig) -> Path:
@@ -61,20 +83,41 @@ def cache_dir(config: SiteConfig) -> Path:
     return folder
 
 
+T = TypeVar("T")
+
+
 def load_cache(config: SiteConfig) -> BuildCache:
-    """Return the cache saved by the last build, or an empty one."""
-    try:
-        with open(config.root / FOLDER / FILE, "rb") as handle:
-            version, cache = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        return BuildCache()
-    return cache if version == code_version() and isinstance(cache, BuildCache) else BuildCache()
+    """Return the parsed essays saved by the last build, or an empty cache."""
+    return _load(config, ESSAYS_FILE, BuildCache)
+
+
+def load_index(config: SiteConfig) -> OutputIndex:
+    """Return the output index saved by the last build, or an empty one."""
+    return _load(config, INDEX_FILE, OutputIndex)
 
 
 def save_cache(config: SiteConfig, cache: BuildCache) -> None:
-    """Write the cache atomically."""
+    """Write the parsed essays atomically."""
+    _save(config, ESSAYS_FILE, cache)
+
+
+def save_index(config: SiteConfig, index: OutputIndex) -> None:
+    """Write the output index atomically."""
+    _save(config, INDEX_FILE, index)
+
+
+def _load(config: SiteConfig, name: str, kind: type[T]) -> T:
+    try:
+        with open(config.root / FOLDER / name, "rb") as handle:
+            version, value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return kind()
+    return value if version == code_version() and isinstance(value, kind) else kind()
+
+
+def _save(config: SiteConfig, name: str, value: Any) -> None:
     folder = cache_dir(config)
-    tmp = folder / f"{FILE}.{os.getpid()}.tmp"
+    tmp = folder / f"{name}.{os.getpid()}.tmp"
     with open(tmp, "wb") as handle:
-        pickle.dump((code_version(), cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / FILE)
+        pickle.dump((code_version(), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / name)

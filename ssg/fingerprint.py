@@ -92,9 +92,27 @@ def tree_fingerprint(folders: list[Path], pattern: str = "*") -> str:
     return fingerprint(parts)
 
 
+# Libraries whose behaviour shapes the output bytes: a new version of any of them invalidates the cache.
+_SHAPING = (
+    "jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "python-slugify", "zxing-cpp"
+)
+
+
+@functools.cache
 def code_version() -> str:
-    """Return ssg's version plus a digest of its own source, so a changed ssg never reuses a cache."""
+    """Return ssg's version plus a digest of its own source and of the versions of the libraries it renders with.
+
+    A changed ssg or library never reuses a cache.
+    """
+    from importlib import metadata
+
     from ssg import __version__
 
     package = Path(__file__).resolve().parent
-    return __version__ + "+" + tree_fingerprint([package], "*.py")[:12]
+    libraries = []
+    for name in _SHAPING:
+        try:
+            libraries.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            libraries.append(f"{name} missing")
+    return __version__ + "+" + fingerprint([tree_fingerprint([package], "*.py"), libraries])[:12]

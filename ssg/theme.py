@@ -6,6 +6,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,13 +102,18 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     render_md = make_renderer(config)
-    render_inline = make_inline_renderer(config)
+    # Pure functions of their text; lists and worksheets repeat dates, labels and band texts a lot.
+    render_short = functools.lru_cache(maxsize=4096)(render_md)
+    render_inline = functools.lru_cache(maxsize=4096)(make_inline_renderer(config))
+    long_date = functools.lru_cache(maxsize=4096)(
+        lambda day: format_date(day, format="long", locale=config.language.replace("-", "_"))
+    )
     env.filters.update(
         url=lambda url: urls.relative_to_base(config.base_path, url),
         abs_url=lambda url: urls.absolute(config.base_url, url),
-        date=lambda value: format_date(value, format="long", locale=config.language.replace("-", "_")),
+        date=lambda value: long_date(value.date() if isinstance(value, datetime) else value),
         isodate=lambda value: value.isoformat(),
-        markdown=lambda text: Markup(render_md(text)),
+        markdown=lambda text: Markup(render_short(text)),
         inline=lambda text: Markup(render_inline(text)),
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)),
     )

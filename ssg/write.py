@@ -152,21 +152,31 @@ def _remove_stale(out: Path, keys: Mapping[PurePosixPath, str], previous: Record
     removed = 0
     kept = []
     base = str(out)
-    for dirpath, _dirs, names in os.walk(base):
-        folder = os.path.relpath(dirpath, base)
-        for name in names:
-            rel = name if folder == "." else f"{folder}/{name}"
-            if rel in wanted:
-                continue
-            if rel in previous or clean:
-                os.unlink(os.path.join(dirpath, name))
-                emptied.add(Path(dirpath))
-                removed += 1
-            else:
-                kept.append(rel)
+    for folder, name in _files(base, ""):
+        rel = f"{folder}{name}"
+        if rel in wanted:
+            continue
+        if rel in previous or clean:
+            os.unlink(os.path.join(base, rel))
+            emptied.add(out / folder)
+            removed += 1
+        else:
+            kept.append(rel)
     for emptied_folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
         _remove_empty_upwards(emptied_folder, out)
     return removed, kept
+
+
+def _files(base: str, folder: str) -> list[tuple[str, str]]:
+    """Return (folder/ relative to base, name) of every file below base/folder, not following links."""
+    found: list[tuple[str, str]] = []
+    with os.scandir(os.path.join(base, folder) if folder else base) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found.extend(_files(base, f"{folder}{entry.name}/"))
+            else:
+                found.append((folder, entry.name))
+    return found
 
 
 def _remove_empty_upwards(folder: Path, out: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -51,30 +51,55 @@ def _scan(folder: str, linked: bool, depth: int = 0) -> list[tuple[str, bool]]:
 EssayMemo = dict[str, tuple[str, Essay, list[Problem]]]
 
 
+@dataclass(frozen=True)
+class Source:
+    """One essay file as read: its path relative to the site, and its bytes or why it could not be read."""
+
+    rel: str
+    raw: bytes | None
+    problem: Problem | None = None
+    digest: str = ""  # of the file's name and bytes; "" if unreadable
+
+
+def read_sources(config: SiteConfig) -> list[Source]:
+    """Read every essay file of the site, in a stable order."""
+    root = str(config.root)
+    sources = []
+    for name, linked in _scan(str(config.essays_dir), False):
+        rel = os.path.relpath(name, root).replace(os.sep, "/")
+        raw, problem = _read(Path(name), rel, config, linked)
+        sources.append(Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else ""))
+    return sources
+
+
 def collect(
-    config: SiteConfig, selection: Selection, now: datetime, memo: EssayMemo | None = None, jobs: int = 1
+    config: SiteConfig,
+    selection: Selection,
+    now: datetime,
+    memo: EssayMemo | None = None,
+    jobs: int = 1,
+    sources: list[Source] | None = None,
 ) -> tuple[list[Essay], list[Problem]]:
     """Return the published essays newest first and the warnings; raise with all errors.
 
     `memo` (updated in place) skips parsing files whose bytes are unchanged since it was filled;
-    the others are parsed in `jobs` processes.
+    the others are parsed in `jobs` processes. `sources` are the files as read by read_sources.
     """
     loaded: dict[str, tuple[Essay | None, list[Problem]]] = {}
     todo: list[tuple[str, bytes]] = []
     known = memo if memo is not None else {}
-    root = str(config.root)
-    for name, linked in _scan(str(config.essays_dir), False):
-        rel = os.path.relpath(name, root).replace(os.sep, "/")
-        raw, problem = _read(Path(name), rel, config, linked)
+    for source in sources if sources is not None else read_sources(config):
+        rel, raw = source.rel, source.raw
         entry = known.get(rel)
         if raw is None:
-            loaded[rel] = (None, [problem] if problem else [])
-        elif entry is not None and entry[0] == source_digest(rel, raw):
+            loaded[rel] = (None, [source.problem] if source.problem else [])
+        elif entry is not None and entry[0] == source.digest:
             loaded[rel] = (_with_body(entry[1], raw), entry[2])
         else:
             todo.append((rel, raw))
     for results in map_chunks(_parse_chunk, (config, todo), len(todo), jobs):
         loaded.update(results)
+    del todo  # the files' bytes: no longer needed
     if memo is not None:
         memo.clear()
         memo.update({rel: (e.digest, e, found) for rel, (e, found) in loaded.items() if e is not None})
@@ -85,7 +110,11 @@ def _with_body(essay: Essay, raw: bytes) -> Essay:
     """Put back the body a saved cache leaves out (it is in the file we just read)."""
     if essay.body:
         return essay
-    return replace(essay, body=frontmatter.normalize(raw, essay.source)[essay.body_offset :])
+    # A shallow copy with one field set: dataclasses.replace would run every field through __init__.
+    copy = object.__new__(Essay)
+    copy.__dict__.update(essay.__dict__)
+    object.__setattr__(copy, "body", frontmatter.normalize(raw, essay.source)[essay.body_offset :])
+    return copy
 
 
 def _read(path: Path, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:

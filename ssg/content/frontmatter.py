@@ -16,7 +16,7 @@ def normalize(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError(path, line, "file is not valid UTF-8 (save it as UTF-8)") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:

@@ -273,7 +273,7 @@ def test_home_page_is_paginated_and_every_page_links_on(tmp_path: Path) -> None:
 
 
 def test_no_cache_build_still_leaves_a_full_cache_behind(tmp_path: Path) -> None:
-    from ssg.cache import load_cache
+    from ssg.cache import load_cache, load_index
     from ssg.config import load_config
 
     make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
@@ -281,4 +281,23 @@ def test_no_cache_build_still_leaves_a_full_cache_behind(tmp_path: Path) -> None
     config, _ = load_config(tmp_path)
     cache = load_cache(config)
     assert sorted(cache.essays) == ["essays/a.md", "essays/b.md"]
-    assert cache.plans and cache.outputs[str(config.output)]
+    index = load_index(config)
+    assert index.plans[str(config.output)].files > 0 and index.outputs[str(config.output)]
+
+
+def test_a_scheduled_essay_appears_once_its_date_has_come(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from ssg.build import BuildOptions, build
+    from ssg.config import load_config
+
+    make_site(tmp_path, {"a.md": essay("Heute", date="2026-03-01"), "b.md": essay("Morgen", date="2026-03-02")})
+    config, _ = load_config(tmp_path)
+    before = datetime(2026, 3, 1, 12, tzinfo=config.tz)
+    first = build(config, BuildOptions(now=before))
+    assert not (config.output / "morgen").exists() and first.write and first.write.written
+    again = build(config, BuildOptions(now=before + timedelta(hours=1)))
+    assert again.write and again.write.written == 0 and not (config.output / "morgen").exists()
+    later = build(config, BuildOptions(now=before + timedelta(days=1)))
+    assert (config.output / "morgen/index.html").is_file() and later.write and later.write.written
+    assert "Morgen" in (config.output / "index.html").read_text(encoding="utf-8")

@@ -41,6 +41,8 @@ EDITS = st.one_of(
     st.tuples(st.just("rename"), NAMES, NAMES),
     st.tuples(st.just("template"), st.just(""), WORDS),
     st.tuples(st.just("site"), st.just(""), WORDS),
+    st.tuples(st.just("static"), st.sampled_from(["static", "themes/mein/static"]), WORDS),
+    st.tuples(st.just("touch"), NAMES, WORDS),
 )
 
 
@@ -70,6 +72,11 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
         folder = root / "themes/mein/templates"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "tag.html").write_text('{% extends "!default/tag.html" %}{% block content %}' + word + "{{ super() }}{% endblock %}", "utf-8")
+    elif kind == "static":
+        (root / name).mkdir(parents=True, exist_ok=True)
+        (root / name / "notiz.txt").write_text(word, encoding="utf-8")
+    elif kind == "touch" and path.exists():
+        path.write_bytes(path.read_bytes())  # same bytes, new modification time
     elif kind == "site":
         (root / "site.yml").write_text(SITE_YML.replace("Testjournal", word) + "theme: mein\n", encoding="utf-8")
 
