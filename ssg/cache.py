@@ -34,8 +34,8 @@ class BuildCache:
     essays: EssayMemo = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, object]:
-        # Bodies are most of the bytes and are in the essay files anyway: collect() puts them back.
-        essays = {rel: (d, replace(e, body=""), p) for rel, (d, e, p) in self.essays.items()}
+        # The files' bytes are most of it, and collect() reads them anyway and puts them back.
+        essays = {rel: (d, replace(e, raw=b""), p) for rel, (d, e, p) in self.essays.items()}
         return {"config_key": self.config_key, "essays": essays}
 
     def __setstate__(self, state: dict[str, object]) -> None:

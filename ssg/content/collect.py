@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from ssg.config import SiteConfig
-from ssg.content import frontmatter
 from ssg.content.essay import Essay, parse_essay, source_digest
 from ssg.content.reader import Reader
 from ssg.errors import Problem, SsgError
@@ -97,9 +96,10 @@ def collect(
             loaded[rel] = (_with_body(entry[1], raw), entry[2])
         else:
             todo.append((rel, raw))
+    raws = dict(todo)
     for results in map_chunks(_parse_chunk, (config, todo), len(todo), jobs):
-        loaded.update(results)
-    del todo  # the files' bytes: no longer needed
+        for rel, (essay, found) in results.items():
+            loaded[rel] = (_with_body(essay, raws[rel]) if essay else None, found)
     if memo is not None:
         memo.clear()
         memo.update({rel: (e.digest, e, found) for rel, (e, found) in loaded.items() if e is not None})
@@ -107,13 +107,13 @@ def collect(
 
 
 def _with_body(essay: Essay, raw: bytes) -> Essay:
-    """Put back the body a saved cache leaves out (it is in the file we just read)."""
-    if essay.body:
+    """Put back the file's bytes, which a saved cache and the parsing workers leave out."""
+    if essay.raw is raw:
         return essay
     # A shallow copy with one field set: dataclasses.replace would run every field through __init__.
     copy = object.__new__(Essay)
     copy.__dict__.update(essay.__dict__)
-    object.__setattr__(copy, "body", frontmatter.normalize(raw, essay.source)[essay.body_offset :])
+    object.__setattr__(copy, "raw", raw)
     return copy
 
 
@@ -134,7 +134,10 @@ def _parse_chunk(
     for index in indices:
         rel, raw = todo[index]
         reader = Reader(rel)
-        results[rel] = (parse_essay(raw, config, reader), reader.problems)
+        essay = parse_essay(raw, config, reader)
+        if essay is not None:
+            essay = replace(essay, raw=b"")  # the caller has the bytes: don't send them back
+        results[rel] = (essay, reader.problems)
     return results
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -30,14 +30,21 @@ class Essay:
     tags: tuple[str, ...]
     summary: str
     draft: bool
-    body: str
     body_line: int
     prompts: tuple[Prompt, ...]
     worksheet: Worksheet | None
     words: int
     digest: str = ""
     slug_line: int = 0
-    body_offset: int = 0
+    body_offset: int = 0  # where the body starts in the file's normalized text
+    # The file's bytes: kept instead of the decoded body, which takes up to twice the memory
+    # (one typographic quote makes Python store a whole text with two bytes per character).
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body."""
+        return frontmatter.normalize(self.raw, self.source)[self.body_offset :] if self.raw else ""
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -78,7 +85,7 @@ def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
     if failed:
         return None
     # The body is the end of the normalized text: a saved cache keeps only where it starts.
-    return replace(essay, digest=source_digest(reader.path, raw), body_offset=len(text) - len(body))
+    return replace(essay, digest=source_digest(reader.path, raw), body_offset=len(text) - len(body), raw=raw)
 
 
 def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:
@@ -98,7 +105,6 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         tags=tuple(dict.fromkeys(t for t in tags if t)),
         summary=reader.text(data, "summary"),
         draft=reader.boolean(data, "draft", "", False),
-        body=body,
         body_line=body_line,
         prompts=parse_prompts(data.get("prompts"), data.line_of("prompts"), reader),
         worksheet=parse_worksheet(data.get("worksheet"), data.line_of("worksheet"), title, reader),
