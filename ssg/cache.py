@@ -32,14 +32,26 @@ class BuildCache:
 
     config_key: str = ""
     essays: EssayMemo = field(default_factory=dict)
+    # Each essay's entry as saved, by path: (digest, pickled entry). Saving after a one-essay edit
+    # then pickles one essay, not all of them.
+    saved: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
-        # The files' bytes are most of it, and collect() reads them anyway and puts them back.
-        essays = {rel: (d, replace(e, raw=b""), p) for rel, (d, e, p) in self.essays.items()}
-        return {"config_key": self.config_key, "essays": essays}
+        blobs = {}
+        for rel, (digest, essay, problems) in self.essays.items():
+            known = self.saved.get(rel)
+            if known is None or known[0] != digest:
+                # The file's bytes are most of an essay, and collect() reads them anyway and puts them back.
+                entry = (digest, replace(essay, raw=b""), problems)
+                known = (digest, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            blobs[rel] = known
+        self.saved = blobs
+        return {"config_key": self.config_key, "blobs": blobs}
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.config_key = state["config_key"]
+        self.saved = state["blobs"]
+        self.essays = {rel: pickle.loads(blob) for rel, (_digest, blob) in self.saved.items()}
 
     def digests(self) -> tuple[str, dict[str, str]]:
         """Return what decides whether the cache changed and must be saved again."""
@@ -50,6 +62,7 @@ class BuildCache:
         key = fingerprint([code_version(), config])
         if key != self.config_key:
             self.essays.clear()
+            self.saved.clear()
             self.config_key = key
         return self.essays
 
@@ -107,17 +120,21 @@ def save_index(config: SiteConfig, index: OutputIndex) -> None:
 
 
 def _load(config: SiteConfig, name: str, kind: type[T]) -> T:
+    # The version comes first, on its own: a cache from another ssg is not even unpickled.
     try:
         with open(config.root / FOLDER / name, "rb") as handle:
-            version, value = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            if pickle.load(handle) != code_version():
+                return kind()
+            value = pickle.load(handle)
+    except Exception:  # a damaged cache file, whatever the damage, just means a full build
         return kind()
-    return value if version == code_version() and isinstance(value, kind) else kind()
+    return value if isinstance(value, kind) else kind()
 
 
 def _save(config: SiteConfig, name: str, value: Any) -> None:
     folder = cache_dir(config)
     tmp = folder / f"{name}.{os.getpid()}.tmp"
     with open(tmp, "wb") as handle:
-        pickle.dump((code_version(), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(code_version(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, folder / name)

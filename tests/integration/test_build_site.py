@@ -301,3 +301,31 @@ def test_a_scheduled_essay_appears_once_its_date_has_come(tmp_path: Path) -> Non
     later = build(config, BuildOptions(now=before + timedelta(days=1)))
     assert (config.output / "morgen/index.html").is_file() and later.write and later.write.written
     assert "Morgen" in (config.output / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign pickle", "empty"])
+def test_a_damaged_cache_means_a_full_build(tmp_path: Path, damage: str) -> None:
+    import pickle
+
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    reference = tree_digest(tmp_path / "_site")
+    (tmp_path / "essays/a.md").write_text(essay("A", body="Neuer Text."), encoding="utf-8")
+    files = sorted((tmp_path / ".ssg-cache").glob("*.pickle"))
+    assert len(files) == 2
+    for path in files:
+        data = path.read_bytes()
+        path.write_bytes(
+            {
+                "garbage": b"\x80\x05nonsense" * 10,
+                "truncated": data[: len(data) // 2],
+                "foreign pickle": pickle.dumps("0.1.0+other") + pickle.dumps({"x": 1}),
+                "empty": b"",
+            }[damage]
+        )
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(tmp_path / "_site") != reference
+    clean = tmp_path / "clean"
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(clean)).exit_code == 0
+    assert tree_digest(tmp_path / "_site") == tree_digest(clean)
