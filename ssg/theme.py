@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 import yaml
-from babel.core import get_global
+from babel.core import Locale, get_global
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -105,9 +105,8 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
     # Pure functions of their text; lists and worksheets repeat dates, labels and band texts a lot.
     render_short = functools.lru_cache(maxsize=4096)(render_md)
     render_inline = functools.lru_cache(maxsize=4096)(make_inline_renderer(config))
-    long_date = functools.lru_cache(maxsize=4096)(
-        lambda day: format_date(day, format="long", locale=config.language.replace("-", "_"))
-    )
+    locale = Locale.parse(config.language.replace("-", "_"))  # parsed once: babel re-parses a name on every call
+    long_date = functools.lru_cache(maxsize=4096)(lambda day: format_date(day, format="long", locale=locale))
     env.filters.update(
         url=lambda url: urls.relative_to_base(config.base_path, url),
         abs_url=lambda url: urls.absolute(config.base_url, url),

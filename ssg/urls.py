@@ -71,6 +71,7 @@ def reserved_segments(urls: UrlSegments) -> frozenset[str]:
     return RESERVED | {urls.tags, urls.archive, urls.worksheets, urls.page}
 
 
+@functools.lru_cache(maxsize=65536)  # a build asks for every output's path two or three times
 def output_path(url: str) -> PurePosixPath:
     """Map a site URL to a relative file path; refuse anything that could escape."""
     if not url.startswith("/") or "\\" in url or "\x00" in url:

@@ -142,6 +142,7 @@ def qr_svg(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
     return qr.qr_svg(context["target"])
 
 
+@functools.cache
 def _number(language: str) -> Any:
     locale = Locale.parse(language.replace("-", "_"))
     return lambda value: format_decimal(value, locale=locale)
