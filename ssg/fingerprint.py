@@ -28,7 +28,7 @@ def fingerprint(value: Any) -> str:
 
 
 def _feed(parts: list[str], value: Any) -> None:
-    kind = type(value)
+    kind: Any = type(value)
     if kind is str:
         # Length-prefixed, so no string can imitate the separators around it.
         parts.append(f"s{len(value)}:{value}")
@@ -39,11 +39,18 @@ def _feed(parts: list[str], value: Any) -> None:
         for item in value:
             _feed(parts, item)
         parts.append("]")
+    elif kind in _PLAIN_DATACLASSES:
+        # The commonest case after strings (pages, links): skip the checks _feed_other makes.
+        parts.append(f"{kind.__name__}(")
+        for field in _fields(kind):
+            _feed(parts, getattr(value, field))
+        parts.append(")")
     else:
         _feed_other(parts, value)
 
 
 _SCALARS = (type(None), bool, int, float)
+_PLAIN_DATACLASSES: set[type] = set()  # dataclasses without a digest, fed field by field
 
 
 def _feed_other(parts: list[str], value: Any) -> None:
@@ -58,6 +65,8 @@ def _feed_other(parts: list[str], value: Any) -> None:
     elif isinstance(value, Path):
         _feed(parts, str(value))
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if not hasattr(kind := type(value), "digest") and not isinstance(value, str | Mapping):
+            _PLAIN_DATACLASSES.add(kind)
         parts.append(f"{type(value).__name__}(")
         for field in _fields(type(value)):
             _feed(parts, getattr(value, field))
