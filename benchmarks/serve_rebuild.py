@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
+from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site, tune_collector
 from ssg.config import load_config
 from ssg.content.collect import Selection
 
@@ -31,6 +31,7 @@ def rebuild(root: Path, memory: MemoryCache, jobs: int) -> tuple[float, BuildRep
 
 def main(root: Path) -> None:
     """Measure the first build and two one-essay rebuilds."""
+    tune_collector()  # as ssg serve does
     memory = MemoryCache()
     seconds, _ = rebuild(root, memory, os.cpu_count() or 1)
     print(f"first build: {seconds:.2f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -255,6 +256,16 @@ def _render_and_write(
     report.rendered = len(staged)
     with report.step("write"):
         return apply(staging, out, keys, staged, previous, options.clean)
+
+
+def tune_collector() -> None:
+    """Make Python's cycle collector run far less often, for a process that builds sites.
+
+    A build holds hundreds of thousands of long-lived objects (essays, worksheets, the cache); with the
+    default thresholds the collector rescans them all every few thousand allocations, which was a third
+    of a one-essay rebuild at 10,000 essays.
+    """
+    gc.set_threshold(50_000, 20, 100)
 
 
 def check_output_dir(config: SiteConfig) -> None:

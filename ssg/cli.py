@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -15,7 +14,7 @@ from typing import Any
 import click
 
 from ssg import __version__
-from ssg.build import BuildOptions, BuildReport, build
+from ssg.build import BuildOptions, BuildReport, build, tune_collector
 from ssg.check import check_site
 from ssg.cliopts import SITE_OPTION
 from ssg.config import SiteConfig, load_config
@@ -55,10 +54,7 @@ def _print_problems(problems: list[Problem], quiet: bool) -> None:
 
 def _guard(verbose: bool, action: Callable[[], Any]) -> Any:
     """Run `action`; show unexpected failures without a traceback unless verbose."""
-    # A build holds hundreds of thousands of long-lived objects (essays, worksheets, the cache); with
-    # the default thresholds the cycle collector rescans them all every few thousand allocations
-    # (a third of a one-essay rebuild at 10,000 essays). Collect far less often instead.
-    gc.set_threshold(50_000, 20, 100)
+    tune_collector()
     try:
         return action()
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):

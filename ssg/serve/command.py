@@ -12,6 +12,7 @@ from types import FrameType
 
 import click
 
+from ssg.build import tune_collector
 from ssg.cliopts import SITE_OPTION
 from ssg.serve.loop import Preview, ServeOptions
 from ssg.serve.server import ServeError, is_loopback
@@ -59,6 +60,7 @@ def serve_command(site_dir: Path, host: str, port: int, open_browser: bool, draf
     """
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}: the preview (drafts included) is visible to your network.", err=True)
+    tune_collector()
     preview = Preview(ServeOptions(site_dir, host, port, drafts, poll), TerminalLog())
     try:
         with _sigterm_as_interrupt():
