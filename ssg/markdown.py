@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
@@ -71,11 +72,26 @@ class NestingError(ValueError):
         self.line = line
 
 
+# One line of letters, digits, spaces and this punctuation is no Markdown: it renders as itself (markdown-it
+# would escape only &, <, > and ", none of which can occur). Questions, intros and labels mostly are such
+# lines, and parsing them costs a tenth of a millisecond each. Starting with a digit or "-" could make a
+# list, and the sequences in _TYPOGRAPHY are what the typographer replaces.
+_PLAIN = re.compile(r"(?![\d\s-])(?:[^\W_]|[ ,;:?!.()/%„“‚‘”’«»‹›–—…-])+")
+_TYPOGRAPHY = re.compile(r"\.\.|--|,,|\?\?|!!|\((?:c|tm|r|p)\)|  |\s$", re.IGNORECASE)
+
+
+def is_plain(text: str) -> bool:
+    """Tell whether `text` renders as itself, with no Markdown or typography to apply."""
+    return _PLAIN.fullmatch(text) is not None and _TYPOGRAPHY.search(text) is None
+
+
 def make_renderer(config: SiteConfig) -> Renderer:
     """Return a function turning Markdown into HTML; raise NestingError rather than lose text."""
     md = make_parser(config)
 
     def render(text: str) -> str:
+        if is_plain(text):
+            return f"<p>{text}</p>\n"
         env: dict[str, object] = {}
         tokens = md.parse(text, env)
         deep = next((t for t in tokens if t.level >= MAX_NESTING - 2), None)
@@ -88,4 +104,5 @@ def make_renderer(config: SiteConfig) -> Renderer:
 
 def make_inline_renderer(config: SiteConfig) -> Renderer:
     """Return a function turning one line of Markdown into HTML without a <p>."""
-    return make_parser(config).renderInline
+    render_inline = make_parser(config).renderInline
+    return lambda text: text if is_plain(text) else str(render_inline(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -29,11 +30,15 @@ def map_chunks(func: Callable[[T, range], R], shared: T, total: int, jobs: int, 
             yield func(shared, indices)
         return
     _JOB = (func, shared)
+    # Objects that exist before the fork are only read by the workers: keep the cycle collector away
+    # from them, or each worker's collections write to (and so copy) every page holding one.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
             yield from pool.imap_unordered(_run, chunks)
     finally:
         _JOB = None
+        gc.unfreeze()
 
 
 def _run(indices: range) -> Any:
