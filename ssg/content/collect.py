@@ -63,10 +63,12 @@ class Source:
 def read_sources(config: SiteConfig) -> list[Source]:
     """Read every essay file of the site, in a stable order."""
     root = str(config.root)
+    prefix = root.rstrip(os.sep) + os.sep
     sources = []
     for name, linked in _scan(str(config.essays_dir), False):
-        rel = os.path.relpath(name, root).replace(os.sep, "/")
-        raw, problem = _read(Path(name), rel, config, linked)
+        rel = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
+        rel = rel.replace(os.sep, "/")
+        raw, problem = _read(name, rel, config, linked)
         sources.append(Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else ""))
     return sources
 
@@ -117,11 +119,12 @@ def _with_body(essay: Essay, raw: bytes) -> Essay:
     return copy
 
 
-def _read(path: Path, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:
-    if linked and not _inside(path, config.root):
+def _read(path: str, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:
+    if linked and not _inside(Path(path), config.root):
         return None, Problem(rel, None, "is a link to a file outside the site folder (not allowed)")
     try:
-        return path.read_bytes(), None
+        with open(path, "rb", buffering=0) as handle:  # unbuffered: one read for the whole file
+            return handle.read(), None
     except OSError as exc:
         return None, Problem(rel, None, f"cannot read file: {exc.strerror}")
 
