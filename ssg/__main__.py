@@ -1,5 +1,5 @@
 """Run the command line interface with `python -m ssg`."""
 
-from ssg.cli import main
+from ssg.cli import entry
 
-main()
+entry()

@@ -48,6 +48,9 @@ class BuildReport:
     files: int = 0
     rendered: int = 0
     write: WriteReport | None = None
+    # What the build made (plan, parsed essays): kept for a caller that ends the process right after
+    # and would rather not spend time freeing it.
+    made: tuple[object, ...] = ()
 
     @property
     def seconds(self) -> float:
@@ -236,6 +239,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
         save_index(config, index)
         if cache.digests() != before:
             save_cache(config, cache)
+    report.made = (plan, cache, index)
     return report
 
 

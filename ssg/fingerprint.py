@@ -41,7 +41,7 @@ def _feed(parts: list[str], value: Any) -> None:
         parts.append("]")
     elif kind in _PLAIN_DATACLASSES:
         # The commonest case after strings (pages, links): skip the checks _feed_other makes.
-        parts.append(f"{kind.__name__}(")
+        parts.append(f"{_dataclass_name(kind)}(")
         for field in _fields(kind):
             _feed(parts, getattr(value, field))
         parts.append(")")
@@ -67,7 +67,7 @@ def _feed_other(parts: list[str], value: Any) -> None:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         if not hasattr(kind := type(value), "digest") and not isinstance(value, str | Mapping):
             _PLAIN_DATACLASSES.add(kind)
-        parts.append(f"{type(value).__name__}(")
+        parts.append(f"{_dataclass_name(type(value))}(")
         for field in _fields(type(value)):
             _feed(parts, getattr(value, field))
         parts.append(")")
@@ -83,6 +83,14 @@ def _feed_other(parts: list[str], value: Any) -> None:
         _feed(parts, sorted(value, key=repr))
     else:
         raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+@functools.cache
+def _dataclass_name(kind: type[Any]) -> str:
+    """Return the name of the dataclass that declares `kind`'s fields (a subclass may only add behaviour)."""
+    while "__dataclass_fields__" not in vars(kind) and kind.__base__ is not None:
+        kind = kind.__base__
+    return kind.__name__
 
 
 @functools.cache
