@@ -140,7 +140,7 @@ def render_site(
         keys = output_keys(plan)
         known = memory.files if memory else {}
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
-        fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None)
+        fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, _heavy(plan))
         files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
     if memory is not None:
         memory.files = {p: (keys[p], files[p]) for p in keys}
@@ -190,6 +190,14 @@ def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
         else:
             keys[path] = fingerprint([plan.key, output.recipe, output.context])
     return keys
+
+
+def _heavy(plan: Plan) -> bool:
+    """Tell whether the site is so big that its list pages are worth a process each."""
+    return len(plan.site.essays) >= HEAVY_SITE
+
+
+HEAVY_SITE = 1000  # essays: from here on archive, tag pages and indexes take tens of milliseconds each
 
 
 def input_digest(config: SiteConfig, options: BuildOptions, sources: list[Source]) -> str:
@@ -253,7 +261,8 @@ def _render_and_write(
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
         staging = staging_dir(out)
         try:
-            staged = render_files(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, staging)
+            tick = progress(len(todo)) if progress else None
+            staged = render_files(todo, plan.env, options.jobs, tick, staging, _heavy(plan))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -18,14 +18,19 @@ THRESHOLD = 200
 _JOB: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
-def map_chunks(func: Callable[[T, range], R], shared: T, total: int, jobs: int, chunk: int = 64) -> Iterator[R]:
+def map_chunks(
+    func: Callable[[T, range], R], shared: T, total: int, jobs: int, chunk: int = 64, heavy: bool = False
+) -> Iterator[R]:
     """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
 
-    Results arrive in completion order. `shared` reaches forked workers without pickling.
+    Results arrive in completion order. `shared` reaches forked workers without pickling. Fewer
+    than THRESHOLD items run in this process unless they are `heavy` (each worth a process).
     """
     global _JOB
+    chunk = max(1, min(chunk, -(-total // (jobs * 4))))  # small jobs still reach every worker
     chunks: Sequence[range] = [range(i, min(i + chunk, total)) for i in range(0, total, chunk)]
-    if jobs <= 1 or total < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    few = total < 2 if heavy else total < THRESHOLD
+    if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
         for indices in chunks:
             yield func(shared, indices)
         return

@@ -47,26 +47,43 @@ Stamp = tuple[int, int]  # a written file's (size, mtime_ns)
 
 
 def render_outputs(
-    outputs: Sequence[Output], env: jinja2.Environment, jobs: int = 1, progress: Progress | None = None
+    outputs: Sequence[Output],
+    env: jinja2.Environment,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    heavy: bool = False,
 ) -> dict[PurePosixPath, bytes]:
-    """Render outputs in `jobs` processes and return every file's bytes; raise SsgError listing every problem."""
-    return cast(dict[PurePosixPath, bytes], _render(outputs, env, jobs, progress, None))
+    """Render outputs in `jobs` processes and return every file's bytes; raise SsgError listing every problem.
+
+    `heavy` outputs are worth a process each even when there are few of them.
+    """
+    return cast(dict[PurePosixPath, bytes], _render(outputs, env, jobs, progress, None, heavy))
 
 
 def render_files(
-    outputs: Sequence[Output], env: jinja2.Environment, jobs: int, progress: Progress | None, into: Path
+    outputs: Sequence[Output],
+    env: jinja2.Environment,
+    jobs: int,
+    progress: Progress | None,
+    into: Path,
+    heavy: bool = False,
 ) -> dict[PurePosixPath, Stamp]:
     """Render outputs into files below `into` (their bytes never travel between processes); return their stamps."""
-    return cast(dict[PurePosixPath, Stamp], _render(outputs, env, jobs, progress, into))
+    return cast(dict[PurePosixPath, Stamp], _render(outputs, env, jobs, progress, into, heavy))
 
 
 def _render(
-    outputs: Sequence[Output], env: jinja2.Environment, jobs: int, progress: Progress | None, into: Path | None
+    outputs: Sequence[Output],
+    env: jinja2.Environment,
+    jobs: int,
+    progress: Progress | None,
+    into: Path | None,
+    heavy: bool,
 ) -> dict[PurePosixPath, bytes | Stamp]:
     paths = output_paths(outputs)
     results: dict[PurePosixPath, bytes | Stamp] = {}
     problems: dict[Problem, None] = {}
-    for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs):
+    for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs, heavy=heavy):
         for index, data in done:
             results[paths[index]] = data
         problems.update(dict.fromkeys(found))

@@ -90,7 +90,12 @@ def apply(
             record = {str(p): (keys[p], *staged[p]) for p in keys}
             return WriteReport(len(keys), 0, 0, ()), record
         written, same = _move_staged(staging, out, staged)
-        removed, kept = _remove_stale(out, keys, previous, clean)
+        if clean or len(keys) != len(previous) or any(str(p) not in previous for p in keys):
+            removed, kept = _remove_stale(out, keys, previous, clean)
+        else:
+            # The same files as last time: nothing to remove, and no need to walk the whole folder for
+            # files ssg did not make (they are reported when the site's set of files changes, or with --clean).
+            removed, kept = 0, []
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     record = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from html import escape
 
 import zxingcpp
 
@@ -27,6 +27,6 @@ def qr_svg(target: str) -> bytes:
     side = size + 2 * BORDER
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{side * SCALE}" height="{side * SCALE}" '
-        f'viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><title>{escape(target)}</title>'
+        f'viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><title>{escape(target, quote=False)}</title>'
         f'<path stroke="#000" d="{"".join(runs)}"/></svg>'
     ).encode()
