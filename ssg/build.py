@@ -17,7 +17,7 @@ from ssg.cache import BuildCache, PlanEntry, cache_dir, load_cache, load_index, 
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.errors import Problem, SsgError
-from ssg.fingerprint import code_version, digest, fingerprint, tree_fingerprint
+from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files, render_outputs
 from ssg.site import Site, make_site
@@ -182,13 +182,14 @@ def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
 def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
     """Return each output's cache key: a digest of everything that makes its bytes."""
     keys = {}
-    for path, output in zip(output_paths(plan.outputs), plan.outputs, strict=True):
-        if output.data is not None:
-            keys[path] = digest(output.data)
-        elif output.producer is not None:
-            keys[path] = fingerprint([plan.data_key, output.recipe, output.context])
-        else:
-            keys[path] = fingerprint([plan.key, output.recipe, output.context])
+    with shared_sequences():
+        for path, output in zip(output_paths(plan.outputs), plan.outputs, strict=True):
+            if output.data is not None:
+                keys[path] = digest(output.data)
+            elif output.producer is not None:
+                keys[path] = fingerprint([plan.data_key, output.recipe, output.context])
+            else:
+                keys[path] = fingerprint([plan.key, output.recipe, output.context])
     return keys
 
 

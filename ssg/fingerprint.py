@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ def _feed(parts: list[str], value: Any) -> None:
     elif kind in _SCALARS:
         parts.append(f"{kind.__name__}:{value!r}")
     elif kind is list or kind is tuple:
+        if len(value) >= LONG:
+            parts.append(f"L#{_long_sequence(value)}")
+            return
         parts.append("[")
         for item in value:
             _feed(parts, item)
@@ -50,6 +54,36 @@ def _feed(parts: list[str], value: Any) -> None:
 
 
 _SCALARS = (type(None), bool, int, float)
+
+# Sequences at least this long are fed as their own digest, which shared_sequences() remembers: the
+# same list of all essays or all booklet parts then costs once, not once per page that shows it.
+LONG = 32
+_SHARED: dict[int, tuple[Any, str]] | None = None
+
+
+@contextmanager
+def shared_sequences() -> Iterator[None]:
+    """Within this block, remember the digest of each long list or tuple by identity."""
+    global _SHARED
+    _SHARED = {}
+    try:
+        yield
+    finally:
+        _SHARED = None
+
+
+def _long_sequence(value: list[Any] | tuple[Any, ...]) -> str:
+    memo = _SHARED
+    if memo is not None and (known := memo.get(id(value))) is not None:
+        return known[1]
+    parts: list[str] = ["["]
+    for item in value:
+        _feed(parts, item)
+    parts.append("]")
+    result = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    if memo is not None:
+        memo[id(value)] = (value, result)  # holding the value keeps its id from being reused
+    return result
 _PLAIN_DATACLASSES: set[type] = set()  # dataclasses without a digest, fed field by field
 
 
