@@ -15,7 +15,7 @@ import jinja2
 
 from ssg.cache import BuildCache, PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
 from ssg.config import SiteConfig
-from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
+from ssg.content.collect import EssayMemo, Selection, Signature, Source, collect, read_sources
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
@@ -122,6 +122,7 @@ class MemoryCache:
 
     essays: BuildCache = field(default_factory=BuildCache)
     files: dict[PurePosixPath, tuple[str, bytes]] = field(default_factory=dict)
+    sources: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
 
 
 def render_site(
@@ -135,7 +136,8 @@ def render_site(
 
     With `memory`, outputs whose cache key is unchanged since the last call are reused.
     """
-    plan = prepare(config, options, report, memory.essays.essays_for(config) if memory else None)
+    sources = read_sources(config, memory.sources) if memory else None
+    plan = prepare(config, options, report, memory.essays.essays_for(config) if memory else None, sources)
     with report.step("render"):
         keys = output_keys(plan)
         known = memory.files if memory else {}

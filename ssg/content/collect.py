@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -60,17 +61,52 @@ class Source:
     digest: str = ""  # of the file's name and bytes; "" if unreadable
 
 
-def read_sources(config: SiteConfig) -> list[Source]:
-    """Read every essay file of the site, in a stable order."""
+# What a file's status says about its bytes: size, modification and change time (the kernel sets the
+# latter on every write; no tool can set it back), inode.
+Signature = tuple[int, int, int, int]
+RACY_NS = 50_000_000
+
+
+def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] | None = None) -> list[Source]:
+    """Read every essay file of the site, in a stable order.
+
+    With `seen` (a long-running preview's memory, updated in place), a file whose status is unchanged
+    since it was last read is not read again.
+    """
     root = str(config.root)
     prefix = root.rstrip(os.sep) + os.sep
     sources = []
+    signatures: dict[str, tuple[Signature, Source]] = {}
     for name, linked in _scan(str(config.essays_dir), False):
         rel = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
         rel = rel.replace(os.sep, "/")
-        raw, problem = _read(name, rel, config, linked)
-        sources.append(Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else ""))
+        signature = _signature(name) if seen is not None else None
+        known = seen.get(rel) if seen is not None else None
+        if known is not None and signature is not None and known[0] == signature:
+            source = known[1]
+        else:
+            read_at = time.time_ns()
+            raw, problem = _read(name, rel, config, linked)
+            source = Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else "")
+            # File times are coarse (a few milliseconds): a file changed again within that tick of being
+            # read keeps its status, so only a status older than that may stand for the bytes.
+            if signature is not None and signature[1] > read_at - RACY_NS:
+                signature = None
+        if signature is not None and source.raw is not None:
+            signatures[rel] = (signature, source)
+        sources.append(source)
+    if seen is not None:
+        seen.clear()
+        seen.update(signatures)
     return sources
+
+
+def _signature(name: str) -> Signature | None:
+    try:
+        stat = os.stat(name)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def collect(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import feedparser
@@ -329,3 +329,24 @@ def test_a_damaged_cache_means_a_full_build(tmp_path: Path, damage: str) -> None
     clean = tmp_path / "clean"
     assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(clean)).exit_code == 0
     assert tree_digest(tmp_path / "_site") == tree_digest(clean)
+
+
+def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_path: Path) -> None:
+    import time
+
+    from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
+    from ssg.config import load_config
+
+    make_site(tmp_path, {"a.md": essay("A", body="Erster Text."), "b.md": essay("B")})
+    config, _ = load_config(tmp_path)
+    memory = MemoryCache()
+    page = PurePosixPath("a/index.html")
+    assert "Erster Text." in render_site(config, BuildOptions(), BuildReport(), memory=memory).files[page].decode()
+    # Same size, same coarse file time: the preview must still notice.
+    (tmp_path / "essays/a.md").write_text(essay("A", body="Zweiter Txt."), encoding="utf-8")
+    assert "Zweiter Txt." in render_site(config, BuildOptions(), BuildReport(), memory=memory).files[page].decode()
+    time.sleep(0.1)
+    render_site(config, BuildOptions(), BuildReport(), memory=memory)
+    settled = memory.sources["essays/b.md"][1]
+    render_site(config, BuildOptions(), BuildReport(), memory=memory)
+    assert memory.sources["essays/b.md"][1] is settled  # not read again
