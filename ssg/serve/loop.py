@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Protocol
 
-from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
+from ssg.build import BuildOptions, BuildReport, MemoryCache, Rendered, render_site
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
@@ -126,8 +126,12 @@ class BuildLoop:
         self._before_build()
         self.builds += 1
         start = time.perf_counter()
+
+        def publish_early(early: tuple[SiteConfig, dict[PurePosixPath, bytes]]) -> None:
+            self._succeed(*early, time.perf_counter() - start, True)
+
         try:
-            config, files, warnings = self._render()
+            config, files, warnings = self._render(publish_early)
         except SsgError as exc:
             problems = [str(p) for p in exc.problems]
             return self._fail([str(p) for p in exc.problems if p.severity == "error"] or problems, problems)
@@ -151,7 +155,9 @@ class BuildLoop:
     def _more_since(self, seen: int) -> Callable[[], bool]:
         return lambda: self._stopping or self._changes != seen
 
-    def _render(self) -> tuple[SiteConfig, dict[PurePosixPath, bytes], list[Problem]]:
+    def _render(
+        self, publish_early: Callable[[tuple[SiteConfig, dict[PurePosixPath, bytes]]], None]
+    ) -> tuple[SiteConfig, dict[PurePosixPath, bytes], list[Problem]]:
         config, warnings = load_config(self.root)
         self.config = config
         report = BuildReport()
@@ -159,20 +165,31 @@ class BuildLoop:
         # forking next to the server's threads is best avoided.
         jobs = 1 if self._snapshot.built else (os.cpu_count() or 1)
         options = BuildOptions(selection=self._selection, jobs=jobs)
-        rendered = render_site(config, options, report, memory=self._memory)
+
+        def early(rendered: Rendered) -> None:
+            # Only the edited essays' own pages are new: show them now, the lists that name them follow.
+            if not self._snapshot.problems:
+                publish_early((config, without_outside_links(config, rendered.files)))
+
+        rendered = render_site(config, options, report, memory=self._memory, early=early)
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
 
-    def _succeed(self, config: SiteConfig, files: dict[PurePosixPath, bytes], seconds: float) -> Snapshot:
+    def _succeed(
+        self, config: SiteConfig, files: dict[PurePosixPath, bytes], seconds: float, early: bool = False
+    ) -> Snapshot:
         old = self._snapshot
         changed = changed_files(old.files, files)
         if old.built and not old.problems and not changed and old.base_path == config.base_path:
-            self._log.info(f"Rebuilt in {seconds:.2f} s (no changes)")
+            if not early:
+                self._log.info(f"Rebuilt in {seconds:.2f} s (no changes)")
             return old
         css_only = old.built and bool(changed) and all(k.suffix == ".css" for k in changed)
         epoch = max(old.epoch + 1, time.time_ns() // 1_000_000)
         new = Snapshot(MappingProxyType(files), config.base_path, epoch, old.epoch, css_only, (), old.version + 1)
         self._publish(new)
-        if old.built:
+        if early:
+            self._log.info(f"Showing the edited page after {seconds:.2f} s; updating the pages that list it")
+        elif old.built:
             noun = "file" if len(changed) == 1 else "files"
             fixed = "; the errors are fixed" if old.problems else ""
             self._log.info(f"Rebuilt in {seconds:.2f} s ({len(changed)} {noun} changed){fixed}")

@@ -350,3 +350,36 @@ def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_p
     settled = memory.sources["essays/b.md"][1]
     render_site(config, BuildOptions(), BuildReport(), memory=memory)
     assert memory.sources["essays/b.md"][1] is settled  # not read again
+
+
+def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: Path) -> None:
+    from ssg.build import BuildOptions, BuildReport, MemoryCache, Rendered, render_site
+    from ssg.config import load_config
+
+    make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", body=f"Text {i}.") for i in range(4)})
+    config, _ = load_config(tmp_path)
+    memory = MemoryCache()
+    shown: list[Rendered] = []
+
+    def render() -> Rendered:
+        return render_site(config, BuildOptions(), BuildReport(), memory=memory, early=shown.append)
+
+    before = render().files
+    assert not shown  # a first build has nothing to show early
+    (tmp_path / "essays/e1.md").write_text(essay("Essay 1", date="2026-01-11", body="Neuer Text."), encoding="utf-8")
+    after = render().files
+    assert len(shown) == 1
+    early = shown[0].files
+    page, feed = PurePosixPath("essay-1/index.html"), PurePosixPath("feed.xml")
+    assert b"Neuer Text." in early[page] and early[page] == after[page]
+    assert early[feed] == before[feed] != after[feed]  # the feed (full texts) follows with the rest
+    assert set(early) == set(after) and all(early[p] in (before[p], after[p]) for p in early)
+    assert after == render_site(config, BuildOptions(), BuildReport()).files
+    # Anything but edited essay text (a new essay, a changed site.yml) means one whole rebuild.
+    (tmp_path / "essays/e4.md").write_text(essay("Essay 4", date="2026-01-14"), encoding="utf-8")
+    render()
+    (tmp_path / "site.yml").write_text(SITE_YML.replace("Testjournal", "Journal"), encoding="utf-8")
+    config, _ = load_config(tmp_path)
+    (tmp_path / "essays/e2.md").write_text(essay("Essay 2", date="2026-01-12", body="Anders."), encoding="utf-8")
+    render()
+    assert len(shown) == 1

@@ -174,7 +174,11 @@ def test_saved_essay_is_served_and_a_reload_event_is_pushed(served: Served) -> N
     wait_until(lambda: "Frisch gespeichert." in served.get("/erstes-essay/").text, "the new text")
     kind, data = stream.next()
     assert kind == "reload" and data["epoch"] > epoch
-    assert any(re.fullmatch(r"Rebuilt in \d+\.\d\d s \(\d+ files? changed\)", line) for line in served.log.lines)
+    rebuilt = r"Rebuilt in \d+\.\d\d s \(\d+ files? changed\)"
+    wait_until(lambda: any(re.fullmatch(rebuilt, line) for line in served.log.lines), "the rebuild's report")
+    # Only the essay's text changed: its own pages were shown first, the pages listing it followed.
+    shown = r"Showing the edited page after \d+\.\d\d s; updating the pages that list it"
+    assert [line for line in served.log.lines if re.fullmatch(shown, line)]
     stream.close()
 
 
