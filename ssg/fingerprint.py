@@ -43,6 +43,12 @@ def _feed(parts: list[str], value: Any) -> None:
         for item in value:
             _feed(parts, item)
         parts.append("]")
+    elif kind is dict:
+        parts.append("{")
+        for key in sorted(value, key=repr):
+            _feed(parts, key)
+            _feed(parts, value[key])
+        parts.append("}")
     elif kind in _PLAIN_DATACLASSES:
         # The commonest case after strings (pages, links): skip the checks _feed_other makes.
         parts.append(f"{_dataclass_name(kind)}(")

@@ -27,7 +27,8 @@ def map_chunks(
     than THRESHOLD items run in this process unless they are `heavy` (each worth a process).
     """
     global _JOB
-    chunk = max(1, min(chunk, -(-total // (jobs * 4))))  # small jobs still reach every worker
+    # Small jobs still reach every worker; few heavy items go one by one, so no two wait on each other.
+    chunk = 1 if heavy and total < THRESHOLD else max(1, min(chunk, -(-total // (jobs * 4))))
     chunks: Sequence[range] = [range(i, min(i + chunk, total)) for i in range(0, total, chunk)]
     few = total < 2 if heavy else total < THRESHOLD
     if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():

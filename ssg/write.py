@@ -41,17 +41,17 @@ def staging_dir(out: Path) -> Path:
 def unchanged_outputs(out: Path, keys: Mapping[PurePosixPath, str], previous: Record) -> set[PurePosixPath]:
     """Return paths whose key matches the last build and whose file nobody has touched since."""
     same = set()
-    base = str(out)
+    prefix = os.path.join(str(out), "")
     for path, key in keys.items():
         rel = str(path)
         known = previous.get(rel)
         if known is None or known[0] != key:
             continue
         try:
-            stat = os.stat(os.path.join(base, rel))
+            stat = os.stat(prefix + rel)
         except OSError:
             continue
-        if (stat.st_size, stat.st_mtime_ns) == known[1:]:
+        if stat.st_size == known[1] and stat.st_mtime_ns == known[2]:
             same.add(path)
     return same
 
