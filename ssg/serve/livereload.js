@@ -57,10 +57,16 @@
     if (source) {
       return;
     }
-    source = new EventSource(state.events + "?epoch=" + encodeURIComponent(epoch));
+    source = new EventSource(state.events + "?epoch=" + encodeURIComponent(epoch) +
+      "&page=" + encodeURIComponent(location.pathname));
     source.addEventListener("reload", function () {
       disconnect();
       location.reload();
+    });
+    // Other pages changed, this one did not: nothing to reload.
+    source.addEventListener("epoch", function (event) {
+      epoch = JSON.parse(event.data).epoch;
+      hideProblems();
     });
     source.addEventListener("css", function (event) {
       epoch = JSON.parse(event.data).epoch;

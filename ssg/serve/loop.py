@@ -185,7 +185,8 @@ class BuildLoop:
             return old
         css_only = old.built and bool(changed) and all(k.suffix == ".css" for k in changed)
         epoch = max(old.epoch + 1, time.time_ns() // 1_000_000)
-        new = Snapshot(MappingProxyType(files), config.base_path, epoch, old.epoch, css_only, (), old.version + 1)
+        files_now = MappingProxyType(files)
+        new = Snapshot(files_now, config.base_path, epoch, old.epoch, css_only, (), old.version + 1, frozenset(changed))
         self._publish(new)
         if early:
             self._log.info(f"Showing the edited page after {seconds:.2f} s; updating the pages that list it")

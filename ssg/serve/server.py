@@ -50,6 +50,7 @@ class Snapshot:
     css_only: bool = False
     problems: tuple[str, ...] = ()
     version: int = 0
+    changed: frozenset[PurePosixPath] = frozenset()  # the files that differ from the previous epoch
 
     @property
     def built(self) -> bool:
@@ -153,15 +154,29 @@ def inject(html: bytes, snapshot: Snapshot) -> bytes:
     return html[:at] + tag.encode() + html[at:]
 
 
-def events_for(snapshot: Snapshot, client_epoch: int) -> list[bytes]:
-    """Return the server-sent events that bring a page showing `client_epoch` up to `snapshot`."""
+def events_for(snapshot: Snapshot, client_epoch: int, page: str = "") -> list[bytes]:
+    """Return the server-sent events that bring `page`, showing `client_epoch`, up to `snapshot`."""
     messages = []
     if snapshot.built and snapshot.epoch != client_epoch:
-        css = snapshot.css_only and snapshot.previous_epoch == client_epoch
-        messages.append(_event("css" if css else "reload", {"epoch": snapshot.epoch}, snapshot.epoch))
+        kind = "reload"
+        if snapshot.previous_epoch == client_epoch:
+            kind = "css" if snapshot.css_only else "epoch" if _unaffected(snapshot, page) else "reload"
+        messages.append(_event(kind, {"epoch": snapshot.epoch}, snapshot.epoch))
     if snapshot.problems:
         messages.append(_event("problems", {"problems": list(snapshot.problems)}))
     return messages
+
+
+def _unaffected(snapshot: Snapshot, page: str) -> bool:
+    """Tell whether only other pages (or feeds) changed: the page need not reload, just learn the epoch."""
+    path = decode_path(page)
+    if path is None or not path.startswith(snapshot.base_path) or not snapshot.changed:
+        return False
+    rel = path[len(snapshot.base_path) :]
+    key = PurePosixPath(rel, "index.html") if rel == "" or rel.endswith("/") else PurePosixPath(rel)
+    return key in snapshot.files and key not in snapshot.changed and all(
+        k.suffix in (".html", ".xml", ".json") for k in snapshot.changed
+    )
 
 
 def _event(kind: str, data: dict[str, Any], event_id: int | None = None) -> bytes:
@@ -240,6 +255,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         source = self.server.source
         client = self._client_epoch(source.snapshot.epoch)
+        page = parse_qs(self.path.partition("?")[2]).get("page", [""])[0]
         self.wfile.write(b"retry: 1000\n\n")
         version = -1
         while (snapshot := source.wait_change(version, KEEPALIVE_SECONDS)) is not None:
@@ -247,7 +263,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.wfile.write(b": keep-alive\n\n")  # also notices pages that went away
                 continue
             version = snapshot.version
-            self.wfile.write(b"".join(events_for(snapshot, client)))
+            self.wfile.write(b"".join(events_for(snapshot, client, page)))
             client = snapshot.epoch if snapshot.built else client
 
     def _client_epoch(self, current: int) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -96,10 +97,10 @@ def fetch(port: int, target: str, method: str = "GET", host: str | None = None) 
 class EventStream:
     """Reads the server-sent events of /__ssg__/events in a thread."""
 
-    def __init__(self, port: int, epoch: int) -> None:
+    def __init__(self, port: int, epoch: int, page: str = "") -> None:
         self.events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE * 3)
-        self.conn.request("GET", f"/__ssg__/events?epoch={epoch}")
+        self.conn.request("GET", f"/__ssg__/events?epoch={epoch}&page={quote(page, safe='')}")
         self.reply = self.conn.getresponse()
         assert self.reply.status == 200
         assert self.reply.getheader("Content-Type") == "text/event-stream; charset=utf-8"
@@ -180,6 +181,22 @@ def test_saved_essay_is_served_and_a_reload_event_is_pushed(served: Served) -> N
     shown = r"Showing the edited page after \d+\.\d\d s; updating the pages that list it"
     assert [line for line in served.log.lines if re.fullmatch(shown, line)]
     stream.close()
+
+
+def test_pages_reload_once_when_an_edit_reaches_them(served: Served) -> None:
+    # A new title (same slug): the essay's page changes in the first step, the archive that lists the title
+    # in the second. Each open page reloads once, when its own file changes, and only learns the epoch otherwise.
+    served.write("essays/erstes.md", essay("Erstes Essay", body="Der erste Text.", slug="erstes-essay"))
+    wait_until(lambda: len([line for line in served.log.lines if line.startswith("Rebuilt in")]) == 1, "a rebuild")
+    epoch = served.get("/erstes-essay/").state["epoch"]
+    on_essay = EventStream(served.port, epoch, "/erstes-essay/")
+    on_archive = EventStream(served.port, epoch, "/archiv/")
+    served.write("essays/erstes.md", essay("Neuer Titel", body="Der erste Text.", slug="erstes-essay"))
+    assert on_essay.next()[0] == "reload"
+    assert [on_archive.next()[0], on_archive.next()[0]] == ["epoch", "reload"]
+    assert "Neuer Titel" in served.get("/archiv/").text
+    on_essay.close()
+    on_archive.close()
 
 
 def test_css_only_change_sends_css_event(served: Served) -> None:
