@@ -61,3 +61,24 @@ def test_errors_name_the_line(text: str, line: int, message: str) -> None:
 def test_other_standard_tags_still_work() -> None:
     assert yamlload.load("a: !!set {x, y}\n")["a"] == {"x", "y"}
     assert yamlload.load("a: !!str 3\n")["a"] == "3"
+
+
+SCALARS = ["", "~", "null", "Null", "true", "yes", "No", "off", "0", "-12", "0x1F", "0o17", "1_000", "3.5", "-.inf",
+           ".NaN", "1e3", "2026-03-01", "2026-03-01 10:00:00", "2026-03-01T10:00:00Z", "'3'", '"true"', "Text",
+           "„Zitat“", "12:30", "1:20:00", "+1", "0b101", "a b"]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_plain_values_mean_what_pyyaml_says(scalar: str) -> None:
+    import math
+
+    import yaml
+
+    mine, theirs = yamlload.load(f"a: {scalar}\n")["a"], yaml.safe_load(f"a: {scalar}\n")["a"]
+    assert type(mine) is type(theirs)
+    assert mine == theirs or (isinstance(mine, float) and math.isnan(mine) and math.isnan(theirs))
+
+
+def test_a_lone_equals_sign_or_merge_mark_is_text() -> None:
+    # PyYAML itself fails on these ("could not determine a constructor"): an author means the characters.
+    assert yamlload.load("a: =\nb: <<\n") == {"a": "=", "b": "<<"}
