@@ -19,17 +19,24 @@ _JOB: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
 def map_chunks(
-    func: Callable[[T, range], R], shared: T, total: int, jobs: int, chunk: int = 64, heavy: bool = False
+    func: Callable[[T, range], R],
+    shared: T,
+    total: int,
+    jobs: int,
+    chunk: int = 64,
+    heavy: bool = False,
+    groups: Sequence[str] = (),
 ) -> Iterator[R]:
     """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
 
     Results arrive in completion order. `shared` reaches forked workers without pickling. Fewer
     than THRESHOLD items run in this process unless they are `heavy` (each worth a process).
+    Consecutive items with the same non-empty `groups` entry stay in one range.
     """
     global _JOB
     # Small jobs still reach every worker; few heavy items go one by one, so no two wait on each other.
     chunk = 1 if heavy and total < THRESHOLD else max(1, min(chunk, -(-total // (jobs * 4))))
-    chunks: Sequence[range] = [range(i, min(i + chunk, total)) for i in range(0, total, chunk)]
+    chunks = _ranges(total, chunk, groups)
     few = total < 2 if heavy else total < THRESHOLD
     if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
         for indices in chunks:
@@ -45,6 +52,18 @@ def map_chunks(
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+def _ranges(total: int, chunk: int, groups: Sequence[str]) -> list[range]:
+    """Cut 0..total into ranges of about `chunk` items, never splitting a group."""
+    ranges, start = [], 0
+    while start < total:
+        end = min(start + chunk, total)
+        while groups and 0 < end < total and groups[end] and groups[end] == groups[end - 1]:
+            end += 1
+        ranges.append(range(start, end))
+        start = end
+    return ranges
 
 
 def _run(indices: range) -> Any:

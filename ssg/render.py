@@ -83,7 +83,8 @@ def _render(
     paths = output_paths(outputs)
     results: dict[PurePosixPath, bytes | Stamp] = {}
     problems: dict[Problem, None] = {}
-    for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs, heavy=heavy):
+    groups = [o.group for o in outputs]
+    for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs, heavy=heavy, groups=groups):
         for index, data in done:
             results[paths[index]] = data
         problems.update(dict.fromkeys(found))

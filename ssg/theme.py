@@ -123,6 +123,7 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
         urls=urls,
         og_locale=og_locale(config.language),
         body=_body_renderer(render_md),
+        sheet_form_html=_sheet_forms(env),
         has_worksheets=False,
         scheduled=frozenset(),
     )
@@ -143,6 +144,24 @@ def _body_renderer(render_md: Renderer) -> Callable[[Essay], Markup]:
             raise ContentError(essay.source, essay.body_line + exc.line - 1, str(exc)) from None
 
     return body
+
+
+def _sheet_forms(env: jinja2.Environment) -> Callable[[Any], Markup]:
+    """Return `sheet_form_html(sheet)`: the `sheet_form` macro of _worksheet.html, once per sheet and process.
+
+    A worksheet page and its booklet part show the same form; the booklet no longer renders it again.
+    """
+    done: dict[str, Markup] = {}
+
+    def sheet_form_html(sheet: Any) -> Markup:
+        form = done.get(sheet.digest)
+        if form is None:
+            if len(done) >= 512:
+                done.clear()
+            form = done[sheet.digest] = Markup(env.get_template("_worksheet.html").module.sheet_form(sheet))  # type: ignore[attr-defined]
+        return form
+
+    return sheet_form_html
 
 
 def og_locale(language: str) -> str:

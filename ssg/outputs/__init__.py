@@ -22,6 +22,7 @@ class Output:
     data: bytes | None = None
     source: str = ""
     producer: Producer | None = None
+    group: str = ""  # outputs sharing work: consecutive ones with the same group render in one process
 
     @property
     def recipe(self) -> str:

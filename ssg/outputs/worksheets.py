@@ -90,23 +90,28 @@ def plan(site: Site) -> list[Output]:
     """Return each worksheet page with its QR code, the index and the booklet."""
     config = site.config
     sheets = [sheet_context(site, essay) for essay in site.worksheet_essays]
+    if not sheets:
+        return []
+    parts = booklet_parts(config.urls, sheets, config.booklet_size)
+    # Pages list the parts by number and range only: a part's sheets stay out of other pages' keys.
+    links = [replace(part, sheets=()) for part in parts]
     outputs: list[Output] = []
+    for part in parts:
+        # A part's worksheet pages and the part itself show the same forms: kept together, one process
+        # renders each form once (see sheet_form in theme.py).
+        group = f"booklet-{part.number}"
+        for sheet in part.sheets:
+            page = Page(sheet.url, sheet.title, description=sheet.essay.summary)
+            context = {"page": page, "sheet": sheet}
+            outputs.append(Output(sheet.url, "worksheet.html", context, source=sheet.essay.source, group=group))
+        context = {"page": Page(part.url, title_key="booklet"), "part": part, "parts": links}
+        outputs.append(Output(part.url, "booklet.html", context, group=group))
     for sheet in sheets:
-        essay = sheet.essay
-        page = Page(sheet.url, sheet.title, description=essay.summary)
-        outputs.append(Output(sheet.url, "worksheet.html", {"page": page, "sheet": sheet}, source=essay.source))
         qr_context = {"target": sheet.essay_abs_url}
-        outputs.append(Output(sheet.qr_url, context=qr_context, producer=qr_svg, source=essay.source))
-    if sheets:
-        parts = booklet_parts(config.urls, sheets, config.booklet_size)
-        # Pages list the parts by number and range only: a part's sheets stay out of other pages' keys.
-        links = [replace(part, sheets=()) for part in parts]
-        index_url = urls.worksheet_index_url(config.urls)
-        index_context = {"page": Page(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
-        outputs.append(Output(index_url, "worksheets.html", index_context))
-        for part in parts:
-            context = {"page": Page(part.url, title_key="booklet"), "part": part, "parts": links}
-            outputs.append(Output(part.url, "booklet.html", context))
+        outputs.append(Output(sheet.qr_url, context=qr_context, producer=qr_svg, source=sheet.essay.source))
+    index_url = urls.worksheet_index_url(config.urls)
+    index_context = {"page": Page(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
+    outputs.append(Output(index_url, "worksheets.html", index_context))
     return outputs
 
 

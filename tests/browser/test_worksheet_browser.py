@@ -149,7 +149,7 @@ def test_worksheet_pdf_holds_every_question(page: Page, server: str) -> None:
 
 def test_booklet_pdf_starts_each_worksheet_on_a_new_page(page: Page, server: str) -> None:
     page.goto(server + BOOKLET)
-    titles = [normalized(t) for t in page.locator("article.sheet h2[id$='-titel']").all_inner_texts()]
+    titles = [normalized(t) for t in page.locator("article.sheet h1[id$='-titel']").all_inner_texts()]
     assert len(titles) == 3
     pages = pdf_text(page)
     starts = []

@@ -383,3 +383,15 @@ def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: P
     (tmp_path / "essays/e2.md").write_text(essay("Essay 2", date="2026-01-12", body="Anders."), encoding="utf-8")
     render()
     assert len(shown) == 1
+
+
+def test_one_process_and_two_build_the_same_bytes(tmp_path: Path) -> None:
+    # Enough essays for worker processes, and booklet parts whose forms a worker renders once for two pages.
+    sheet = "worksheet:\n  fields:\n    - id: ruhe\n      type: scale\n      label: Ruhe\n      min: 1\n      max: 5\n"
+    essays = {f"e{i:03}.md": essay(f"Essay {i}", date="2026-01-10", body=f"Text {i}.").replace("---\n\n", sheet + "---\n\n", 1) for i in range(120)}
+    make_site(tmp_path, essays, SITE_YML + "booklet_size: 7\n")
+    assert run("build", "-s", str(tmp_path), "-j", "1", "-o", str(tmp_path / "one")).exit_code == 0
+    assert run("build", "-s", str(tmp_path), "-j", "2", "-o", str(tmp_path / "two")).exit_code == 0
+    one = tree_digest(tmp_path / "one")
+    assert sum(1 for p in one if p.endswith("arbeitsblatt/index.html")) == 120
+    assert one == tree_digest(tmp_path / "two")
