@@ -13,13 +13,13 @@ from pathlib import PurePosixPath
 
 import jinja2
 
-from ssg.cache import BuildCache, PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
+from ssg.cache import PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
 from ssg.config import SiteConfig
-from ssg.content.collect import EssayMemo, Selection, Signature, Source, collect, read_sources
+from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
-from ssg.render import Progress, output_paths, render_files, render_outputs
+from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.theme import Theme, load_theme, make_environment
 from ssg.write import Record, WriteReport, all_as_written, apply, staging_dir, unchanged_outputs
@@ -78,14 +78,6 @@ class Plan:
     data_key: str  # what producer outputs (feeds in JSON, QR codes) depend on: code and config
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A site rendered in memory: its files, ready to serve or check."""
-
-    site: Site
-    files: dict[PurePosixPath, bytes]
-
-
 def prepare(
     config: SiteConfig,
     options: BuildOptions,
@@ -114,83 +106,6 @@ def prepare(
     report.pages = sum(1 for o in outputs if o.template and o.url.endswith(("/", ".html")))
     report.files = len(outputs)
     return Plan(site, env, outputs, key, data_key)
-
-
-@dataclass
-class MemoryCache:
-    """What a long-running process (ssg serve) keeps between builds: essays and rendered files."""
-
-    essays: BuildCache = field(default_factory=BuildCache)
-    files: dict[PurePosixPath, tuple[str, bytes]] = field(default_factory=dict)
-    sources: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)  # of every essay file at the last build
-    plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
-
-
-Publish = Callable[[Rendered], None]
-EARLY_LIMIT = 3  # edited essays whose own pages are published before the rest of a rebuild
-
-
-def render_site(
-    config: SiteConfig,
-    options: BuildOptions,
-    report: BuildReport,
-    progress: ProgressFactory | None = None,
-    memory: MemoryCache | None = None,
-    early: Publish | None = None,
-) -> Rendered:
-    """Render the whole site in memory (for serve and check); nothing is written.
-
-    With `memory`, outputs whose cache key is unchanged since the last call are reused. With `early`
-    too, when only the text of an essay or two changed, `early` first gets the site with just their
-    own pages rendered anew (list pages still as before), so a preview can show the edit at once.
-    """
-    sources = read_sources(config, memory.sources) if memory else None
-    plan = prepare(config, options, report, memory.essays.essays_for(config) if memory else None, sources)
-    known = memory.files if memory else {}
-    if memory is not None and sources is not None:
-        edited = _edited(memory, sources, plan)
-        memory.digests = {s.rel: s.digest for s in sources}
-        memory.plan_key = (plan.key, plan.data_key)
-        if early is not None and edited:
-            known = _render_early(plan, edited, known, early)
-    with report.step("render"):
-        keys = output_keys(plan)
-        todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
-        fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, _heavy(plan))
-        files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
-    if memory is not None:
-        memory.files = {p: (keys[p], files[p]) for p in keys}
-    report.rendered = len(fresh)
-    return Rendered(plan.site, files)
-
-
-def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
-    """Return the essay files whose bytes alone changed since the last build; empty if anything else did."""
-    if not memory.files or memory.plan_key != (plan.key, plan.data_key) or len(sources) != len(memory.digests):
-        return set()
-    edited = {s.rel for s in sources if memory.digests.get(s.rel, "") != s.digest}
-    return edited if len(edited) <= EARLY_LIMIT and all(s.rel in memory.digests for s in sources) else set()
-
-
-def _render_early(
-    plan: Plan, edited: set[str], known: dict[PurePosixPath, tuple[str, bytes]], early: Publish
-) -> dict[PurePosixPath, tuple[str, bytes]]:
-    """Render the edited essays' own outputs, publish them with everything else as it was; return the files."""
-    own = [o for o in plan.outputs if o.source in edited and o.data is None]
-    paths = output_paths(own)
-    if not own or any(p not in known for p in paths):
-        return known  # a new page (a changed slug): wait for the whole rebuild
-    keys = dict(zip(paths, _keys(plan, own), strict=True))
-    todo = [o for o, p in zip(own, paths, strict=True) if known[p][0] != keys[p]]
-    try:
-        fresh = render_outputs(todo, plan.env)
-    except SsgError:
-        return known  # the whole rebuild reports it
-    updated = dict(known)
-    updated.update({p: (keys[p], data) for p, data in fresh.items()})
-    early(Rendered(plan.site, {p: data for p, (_key, data) in updated.items()}))
-    return updated
 
 
 def plan_outputs(site: Site) -> list[Output]:
@@ -226,10 +141,11 @@ def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
 
 def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
     """Return each output's cache key: a digest of everything that makes its bytes."""
-    return dict(zip(output_paths(plan.outputs), _keys(plan, plan.outputs), strict=True))
+    return dict(zip(output_paths(plan.outputs), keys_of(plan, plan.outputs), strict=True))
 
 
-def _keys(plan: Plan, outputs: list[Output]) -> list[str]:
+def keys_of(plan: Plan, outputs: list[Output]) -> list[str]:
+    """Return the cache keys of some of the plan's outputs, in their order."""
     keys = []
     with shared_sequences():
         for output in outputs:
@@ -242,7 +158,7 @@ def _keys(plan: Plan, outputs: list[Output]) -> list[str]:
     return keys
 
 
-def _heavy(plan: Plan) -> bool:
+def is_heavy(plan: Plan) -> bool:
     """Tell whether the site is so big that its list pages are worth a process each."""
     return len(plan.site.essays) >= HEAVY_SITE
 
@@ -312,7 +228,7 @@ def _render_and_write(
         staging = staging_dir(out)
         try:
             tick = progress(len(todo)) if progress else None
-            staged = render_files(todo, plan.env, options.jobs, tick, staging, _heavy(plan))
+            staged = render_files(todo, plan.env, options.jobs, tick, staging, is_heavy(plan))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -341,4 +257,4 @@ def check_output_dir(config: SiteConfig) -> None:
 
 
 _check_output_dir = check_output_dir  # the name ssg.check imports
-__all__ = ["BuildOptions", "BuildReport", "MemoryCache", "Rendered", "build", "cache_dir", "prepare", "render_site"]
+__all__ = ["BuildOptions", "BuildReport", "build", "cache_dir", "prepare"]

@@ -9,12 +9,13 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ssg import urls
-from ssg.build import BuildOptions, BuildReport, Rendered, check_output_dir, render_site
+from ssg.build import BuildOptions, BuildReport, check_output_dir
 from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import essay_files
 from ssg.content.essay import Essay
 from ssg.errors import ContentError, Problem, SsgError
+from ssg.inmemory import Rendered, render_site
 from ssg.markdown import make_parser
 from ssg.refs import PageScan, Ref, css_refs, markdown_refs, scan_html
 from ssg.yamlload import LineMap

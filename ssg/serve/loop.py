@@ -11,10 +11,11 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Protocol
 
-from ssg.build import BuildOptions, BuildReport, MemoryCache, Rendered, render_site
+from ssg.build import BuildOptions, BuildReport
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
+from ssg.inmemory import MemoryCache, Rendered, render_site
 from ssg.serve.server import PreviewServer, ServeError, Snapshot, open_server
 from ssg.serve.watcher import Watcher
 

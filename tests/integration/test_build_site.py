@@ -334,8 +334,9 @@ def test_a_damaged_cache_means_a_full_build(tmp_path: Path, damage: str) -> None
 def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_path: Path) -> None:
     import time
 
-    from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
+    from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
+    from ssg.inmemory import MemoryCache, render_site
 
     make_site(tmp_path, {"a.md": essay("A", body="Erster Text."), "b.md": essay("B")})
     config, _ = load_config(tmp_path)
@@ -353,8 +354,9 @@ def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_p
 
 
 def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: Path) -> None:
-    from ssg.build import BuildOptions, BuildReport, MemoryCache, Rendered, render_site
+    from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
+    from ssg.inmemory import MemoryCache, Rendered, render_site
 
     make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", body=f"Text {i}.") for i in range(4)})
     config, _ = load_config(tmp_path)

@@ -10,9 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ssg.build import BuildOptions, BuildReport, MemoryCache, render_site
+from ssg.build import BuildOptions, BuildReport
 from ssg.config import load_config
 from ssg.content.collect import Selection
+from ssg.inmemory import MemoryCache, render_site
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
 WORDS = st.sampled_from(["Ruhe", "Zeit", "Begegnung", "Handschlag", "Größe", "Fokus"])

@@ -1,0 +1,102 @@
+"""render_site(config) -> Rendered: the whole site in memory, for ssg serve and ssg check; nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ssg.build import BuildOptions, BuildReport, Plan, ProgressFactory, is_heavy, keys_of, output_keys, prepare
+from ssg.cache import BuildCache
+from ssg.config import SiteConfig
+from ssg.content.collect import Signature, Source, read_sources
+from ssg.errors import SsgError
+from ssg.render import output_paths, render_outputs
+from ssg.site import Site
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A site rendered in memory: its files, ready to serve or check."""
+
+    site: Site
+    files: dict[PurePosixPath, bytes]
+
+
+@dataclass
+class MemoryCache:
+    """What a long-running process (ssg serve) keeps between builds: essays and rendered files."""
+
+    essays: BuildCache = field(default_factory=BuildCache)
+    files: dict[PurePosixPath, tuple[str, bytes]] = field(default_factory=dict)
+    sources: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # of every essay file at the last build
+    plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
+
+
+Publish = Callable[[Rendered], None]
+EARLY_LIMIT = 3  # edited essays whose own pages are published before the rest of a rebuild
+
+
+def render_site(
+    config: SiteConfig,
+    options: BuildOptions,
+    report: BuildReport,
+    progress: ProgressFactory | None = None,
+    memory: MemoryCache | None = None,
+    early: Publish | None = None,
+) -> Rendered:
+    """Render the whole site in memory (for serve and check); nothing is written.
+
+    With `memory`, outputs whose cache key is unchanged since the last call are reused. With `early`
+    too, when only the text of an essay or two changed, `early` first gets the site with just their
+    own pages rendered anew (list pages still as before), so a preview can show the edit at once.
+    """
+    sources = read_sources(config, memory.sources) if memory else None
+    plan = prepare(config, options, report, memory.essays.essays_for(config) if memory else None, sources)
+    known = memory.files if memory else {}
+    if memory is not None and sources is not None:
+        edited = _edited(memory, sources, plan)
+        memory.digests = {s.rel: s.digest for s in sources}
+        memory.plan_key = (plan.key, plan.data_key)
+        if early is not None and edited:
+            known = _render_early(plan, edited, known, early)
+    with report.step("render"):
+        keys = output_keys(plan)
+        todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
+        fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, is_heavy(plan))
+        files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
+    if memory is not None:
+        memory.files = {p: (keys[p], files[p]) for p in keys}
+    report.rendered = len(fresh)
+    return Rendered(plan.site, files)
+
+
+def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
+    """Return the essay files whose bytes alone changed since the last build; empty if anything else did."""
+    if not memory.files or memory.plan_key != (plan.key, plan.data_key) or len(sources) != len(memory.digests):
+        return set()
+    edited = {s.rel for s in sources if memory.digests.get(s.rel, "") != s.digest}
+    return edited if len(edited) <= EARLY_LIMIT and all(s.rel in memory.digests for s in sources) else set()
+
+
+def _render_early(
+    plan: Plan, edited: set[str], known: dict[PurePosixPath, tuple[str, bytes]], early: Publish
+) -> dict[PurePosixPath, tuple[str, bytes]]:
+    """Render the edited essays' own outputs, publish them with everything else as it was; return the files."""
+    own = [o for o in plan.outputs if o.source in edited and o.data is None]
+    paths = output_paths(own)
+    if not own or any(p not in known for p in paths):
+        return known  # a new page (a changed slug): wait for the whole rebuild
+    keys = dict(zip(paths, keys_of(plan, own), strict=True))
+    todo = [o for o, p in zip(own, paths, strict=True) if known[p][0] != keys[p]]
+    try:
+        fresh = render_outputs(todo, plan.env)
+    except SsgError:
+        return known  # the whole rebuild reports it
+    updated = dict(known)
+    updated.update({p: (keys[p], data) for p, data in fresh.items()})
+    early(Rendered(plan.site, {p: data for p, (_key, data) in updated.items()}))
+    return updated
+
+
