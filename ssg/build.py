@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 import jinja2
 
-from ssg.cache import PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
+from ssg.cache import OutputIndex, PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.errors import Problem, SsgError
@@ -186,7 +186,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
         index = load_index(config)
         previous = index.outputs.get(out, {})
     with report.step("read"):
-        sources = read_sources(config)
+        sources = _read_sources(config, index, options.cache)
         inputs = input_digest(config, options, sources)
         check_output_dir(config)
     last = index.plans.get(out)
@@ -235,6 +235,17 @@ def _render_and_write(
     report.rendered = len(staged)
     with report.step("write"):
         return apply(staging, out, keys, staged, previous, options.clean)
+
+
+def _read_sources(config: SiteConfig, index: OutputIndex, trust: bool) -> list[Source]:
+    """Read the essay files, skipping those whose status vouches for their last digest; remember statuses."""
+    seen = {}
+    if trust:
+        for rel, (signature, digest) in index.sources.items():
+            seen[rel] = (signature, Source(rel, None, None, digest, str(config.root / rel)))
+    sources = read_sources(config, seen)
+    index.sources = {rel: (signature, source.digest) for rel, (signature, source) in seen.items()}
+    return sources
 
 
 def tune_collector() -> None:

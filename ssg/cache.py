@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ssg.config import SiteConfig
-from ssg.content.collect import EssayMemo
+from ssg.content.collect import EssayMemo, Signature
 from ssg.errors import Problem
 from ssg.fingerprint import code_version, fingerprint
 from ssg.write import Record
@@ -84,6 +84,9 @@ class OutputIndex:
 
     outputs: dict[str, Record] = field(default_factory=dict)
     plans: dict[str, PlanEntry] = field(default_factory=dict)
+    # Each essay file's status when last read (settled, see read_sources) and its digest then: a file
+    # with the same status again is not read or hashed; the page that needs its body reads it.
+    sources: dict[str, tuple[Signature, str]] = field(default_factory=dict)
 
 
 def cache_dir(config: SiteConfig) -> Path:

@@ -56,9 +56,10 @@ class Source:
     """One essay file as read: its path relative to the site, and its bytes or why it could not be read."""
 
     rel: str
-    raw: bytes | None
+    raw: bytes | None  # None if unreadable, or not read because its status vouches for `digest`
     problem: Problem | None = None
     digest: str = ""  # of the file's name and bytes; "" if unreadable
+    path: str = ""  # where the file is
 
 
 # What a file's status says about its bytes: size, modification and change time (the kernel sets the
@@ -70,8 +71,8 @@ RACY_NS = 50_000_000
 def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] | None = None) -> list[Source]:
     """Read every essay file of the site, in a stable order.
 
-    With `seen` (a long-running preview's memory, updated in place), a file whose status is unchanged
-    since it was last read is not read again.
+    With `seen` (the status and source of each file last time, updated in place), a file whose status
+    is unchanged since it was last read is not read again: its old source stands, bytes or not.
     """
     root = str(config.root)
     prefix = root.rstrip(os.sep) + os.sep
@@ -87,12 +88,12 @@ def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] |
         else:
             read_at = time.time_ns()
             raw, problem = _read(name, rel, config, linked)
-            source = Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else "")
+            source = Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else "", name)
             # File times are coarse (a few milliseconds): a file changed again within that tick of being
             # read keeps its status, so only a status older than that may stand for the bytes.
             if signature is not None and signature[1] > read_at - RACY_NS:
                 signature = None
-        if signature is not None and source.raw is not None:
+        if signature is not None and source.problem is None and source.digest:
             signatures[rel] = (signature, source)
         sources.append(source)
     if seen is not None:
@@ -128,30 +129,36 @@ def collect(
     for source in sources if sources is not None else read_sources(config):
         rel, raw = source.rel, source.raw
         entry = known.get(rel)
-        if raw is None:
+        if source.problem is not None or not source.digest:
             loaded[rel] = (None, [source.problem] if source.problem else [])
         elif entry is not None and entry[0] == source.digest:
-            loaded[rel] = (_with_body(entry[1], raw), entry[2])
+            loaded[rel] = (_with_body(entry[1], raw, source.path), entry[2])
         else:
+            if raw is None:  # not read, its status vouched for it, but it was not parsed before
+                raw, problem = _read(source.path, rel, config, True)
+                if raw is None:
+                    loaded[rel] = (None, [problem] if problem else [])
+                    continue
             todo.append((rel, raw))
     raws = dict(todo)
     for results in map_chunks(_parse_chunk, (config, todo), len(todo), jobs):
         for rel, (essay, found) in results.items():
-            loaded[rel] = (_with_body(essay, raws[rel]) if essay else None, found)
+            loaded[rel] = (_with_body(essay, raws[rel], "") if essay else None, found)
     if memo is not None:
         memo.clear()
         memo.update({rel: (e.digest, e, found) for rel, (e, found) in loaded.items() if e is not None})
     return _finish(loaded, selection, now)
 
 
-def _with_body(essay: Essay, raw: bytes) -> Essay:
-    """Put back the file's bytes, which a saved cache and the parsing workers leave out."""
-    if essay.raw is raw:
+def _with_body(essay: Essay, raw: bytes | None, path: str) -> Essay:
+    """Put back the file's bytes, which a saved cache and the parsing workers leave out, or where to read them."""
+    if raw is not None and essay.raw is raw:
         return essay
-    # A shallow copy with one field set: dataclasses.replace would run every field through __init__.
+    # A shallow copy with two fields set: dataclasses.replace would run every field through __init__.
     copy = object.__new__(Essay)
     copy.__dict__.update(essay.__dict__)
-    object.__setattr__(copy, "raw", raw)
+    object.__setattr__(copy, "raw", raw if raw is not None else b"")
+    object.__setattr__(copy, "origin", "" if raw is not None else path)
     return copy
 
 

@@ -40,11 +40,22 @@ class Essay:
     # The file's bytes: kept instead of the decoded body, which takes up to twice the memory
     # (one typographic quote makes Python store a whole text with two bytes per character).
     raw: bytes = field(default=b"", repr=False, compare=False)
+    origin: str = field(default="", repr=False, compare=False)  # the file to read when `raw` was left out
 
     @property
     def body(self) -> str:
         """Return the Markdown body."""
-        return frontmatter.normalize(self.raw, self.source)[self.body_offset :] if self.raw else ""
+        raw = self.raw
+        if not raw and self.origin:
+            # An unchanged essay of a rebuild: its bytes are read only if a page needs its body.
+            try:
+                with open(self.origin, "rb") as handle:
+                    raw = handle.read()
+            except OSError as exc:
+                raise ContentError(self.source, None, f"cannot read file: {exc.strerror}") from None
+            if source_digest(self.source, raw) != self.digest:
+                raise ContentError(self.source, None, "changed while the site was being built: build again")
+        return frontmatter.normalize(raw, self.source)[self.body_offset :] if raw else ""
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
