@@ -15,17 +15,29 @@ import click
 
 from ssg import __version__
 from ssg.build import BuildOptions, BuildReport, build, tune_collector
-from ssg.check import check_site
 from ssg.cliopts import SITE_OPTION
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
 from ssg.scaffold import init_site, new_essay
-from ssg.serve.command import serve_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; `serve` (web server, file watcher) is imported only when it is used or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "serve"])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "serve":
+            from ssg.serve.command import serve_command
+
+            return serve_command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ssg")
 def main() -> None:
     """ssg builds a private website from Markdown essays with reflection questions and worksheets.
@@ -204,6 +216,8 @@ def check_command(site_dir: Path, strict: bool, output_format: str, verbose: boo
       ssg check
       ssg check -s ~/journal --strict --format json
     """
+    from ssg.check import check_site  # imported here: builds don't need it
+
     problems: list[Problem] = _guard(verbose, lambda: check_site(site_dir, strict))
     if output_format == "json":
         click.echo(json.dumps([_problem_json(p) for p in problems], ensure_ascii=False, indent=2))
@@ -270,6 +284,5 @@ def init_command(folder: Path, title: str) -> None:
     click.echo(f"Next: cd {folder} && ssg serve")
 
 
-main.add_command(serve_command)
 
 __all__ = ["SsgError", "main"]
