@@ -284,5 +284,4 @@ def init_command(folder: Path, title: str) -> None:
     click.echo(f"Next: cd {folder} && ssg serve")
 
 
-
 __all__ = ["SsgError", "main"]
