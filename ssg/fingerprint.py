@@ -25,6 +25,10 @@ def fingerprint(value: Any) -> str:
     """Return a digest of everything `value` holds; raise TypeError for unknown types."""
     parts: list[str] = []
     _feed(parts, value)
+    return _hash(parts)
+
+
+def _hash(parts: list[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -86,7 +90,7 @@ def _long_sequence(value: list[Any] | tuple[Any, ...]) -> str:
     for item in value:
         _feed(parts, item)
     parts.append("]")
-    result = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    result = _hash(parts)
     if memo is not None:
         memo[id(value)] = (value, result)  # holding the value keeps its id from being reused
     return result
