@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ssg import urls
 from ssg.config import SiteConfig
-from ssg.content.essay import Essay
+from ssg.content.essay import Essay, EssayCard
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Tag:
 
     name: str
     slug: str
-    essays: tuple[Essay, ...]
+    essays: tuple[EssayCard, ...]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Year:
     """One year of the archive."""
 
     year: int
-    essays: tuple[Essay, ...]
+    essays: tuple[EssayCard, ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Site:
 
     config: SiteConfig
     essays: tuple[Essay, ...]
+    cards: tuple[EssayCard, ...]  # the essays as list pages and links show them, in the same order
     tags: tuple[Tag, ...]
     years: tuple[Year, ...]
     _index: dict[str, int] = field(repr=False, compare=False)
@@ -42,15 +43,19 @@ class Site:
         """Return essays with a worksheet page, in reading order (oldest first)."""
         return tuple(e for e in reversed(self.essays) if e.has_worksheet_page)
 
-    def newer(self, essay: Essay) -> Essay | None:
-        """Return the next newer essay, if any."""
-        i = self._index[essay.slug]
-        return self.essays[i - 1] if i > 0 else None
+    def card(self, essay: Essay) -> EssayCard:
+        """Return an essay's card."""
+        return self.cards[self._index[essay.slug]]
 
-    def older(self, essay: Essay) -> Essay | None:
-        """Return the next older essay, if any."""
+    def newer(self, essay: Essay) -> EssayCard | None:
+        """Return the card of the next newer essay, if any."""
         i = self._index[essay.slug]
-        return self.essays[i + 1] if i + 1 < len(self.essays) else None
+        return self.cards[i - 1] if i > 0 else None
+
+    def older(self, essay: Essay) -> EssayCard | None:
+        """Return the card of the next older essay, if any."""
+        i = self._index[essay.slug]
+        return self.cards[i + 1] if i + 1 < len(self.cards) else None
 
     def tag_slug(self, name: str) -> str:
         """Return the URL slug of a tag name."""
@@ -60,18 +65,20 @@ class Site:
 def make_site(config: SiteConfig, essays: Sequence[Essay]) -> Site:
     """Build the Site from essays already sorted newest first."""
     ordered = tuple(essays)
+    cards = tuple(e.card() for e in ordered)
     return Site(
         config=config,
         essays=ordered,
-        tags=_tags(ordered),
-        years=_years(ordered),
+        cards=cards,
+        tags=_tags(cards),
+        years=_years(cards),
         _index={e.slug: i for i, e in enumerate(ordered)},
     )
 
 
-def _tags(essays: tuple[Essay, ...]) -> tuple[Tag, ...]:
+def _tags(essays: tuple[EssayCard, ...]) -> tuple[Tag, ...]:
     names: dict[str, str] = {}
-    members: dict[str, list[Essay]] = {}
+    members: dict[str, list[EssayCard]] = {}
     # Oldest first, so a tag keeps the spelling it was first written with.
     for essay in reversed(essays):
         for name in essay.tags:
@@ -82,8 +89,8 @@ def _tags(essays: tuple[Essay, ...]) -> tuple[Tag, ...]:
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
 
 
-def _years(essays: tuple[Essay, ...]) -> tuple[Year, ...]:
-    by_year: dict[int, list[Essay]] = {}
+def _years(essays: tuple[EssayCard, ...]) -> tuple[Year, ...]:
+    by_year: dict[int, list[EssayCard]] = {}
     for essay in essays:
         by_year.setdefault(essay.date.year, []).append(essay)
     return tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))

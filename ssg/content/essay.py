@@ -18,8 +18,25 @@ from ssg.yamlload import LineMap
 KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet")
 
 
+class _Facts:
+    """What an essay and its card both tell."""
+
+    words: int
+    prompts: tuple[Prompt, ...]
+    worksheet: Worksheet | None
+
+    def reading_minutes(self, words_per_minute: int) -> int:
+        """Return the reading time in whole minutes, at least one."""
+        return max(1, round(self.words / words_per_minute))
+
+    @property
+    def has_worksheet_page(self) -> bool:
+        """Tell whether the essay gets a worksheet page (prompts or a worksheet)."""
+        return bool(self.prompts) or self.worksheet is not None
+
+
 @dataclass(frozen=True)
-class Essay:
+class Essay(_Facts):
     """An essay as its author wrote it, validated, not yet rendered."""
 
     source: str
@@ -41,6 +58,14 @@ class Essay:
     # (one typographic quote makes Python store a whole text with two bytes per character).
     raw: bytes = field(default=b"", repr=False, compare=False)
     origin: str = field(default="", repr=False, compare=False)  # the file to read when `raw` was left out
+    card_digest: str = ""  # of what its card shows: file name, front matter, word count
+
+    def card(self) -> EssayCard:
+        """Return what pages listing or linking to this essay may show of it."""
+        return EssayCard(
+            self.source, self.slug, self.title, self.date, self.updated, self.tags, self.summary, self.draft,
+            self.prompts, self.worksheet, self.words, self.card_digest,
+        )
 
     @property
     def body(self) -> str:
@@ -57,14 +82,26 @@ class Essay:
                 raise ContentError(self.source, None, "changed while the site was being built: build again")
         return frontmatter.normalize(raw, self.source)[self.body_offset :] if raw else ""
 
-    def reading_minutes(self, words_per_minute: int) -> int:
-        """Return the reading time in whole minutes, at least one."""
-        return max(1, round(self.words / words_per_minute))
 
-    @property
-    def has_worksheet_page(self) -> bool:
-        """Tell whether the essay gets a worksheet page (prompts or a worksheet)."""
-        return bool(self.prompts) or self.worksheet is not None
+@dataclass(frozen=True)
+class EssayCard(_Facts):
+    """An essay as pages that list or link to it see it: everything but its body.
+
+    Its digest covers only these fields, so an edit of an essay's text changes no list page's cache key.
+    """
+
+    source: str
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    tags: tuple[str, ...]
+    summary: str
+    draft: bool
+    prompts: tuple[Prompt, ...]
+    worksheet: Worksheet | None
+    words: int
+    digest: str = ""  # "" when unknown: then fingerprints feed the fields themselves
 
 
 def source_digest(rel: str, raw: bytes) -> str:
@@ -96,7 +133,11 @@ def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
     if failed:
         return None
     # The body is the end of the normalized text: a saved cache keeps only where it starts.
-    return replace(essay, digest=source_digest(reader.path, raw), body_offset=len(text) - len(body), raw=raw)
+    offset = len(text) - len(body)
+    # Everything a card shows comes from the file's name, its front matter (and the site config) and the
+    # word count: their digest stands for the card.
+    card = fingerprint.digest(reader.path.encode(), text[:offset].encode("utf-8", "surrogatepass"), b"%d" % essay.words)
+    return replace(essay, digest=source_digest(reader.path, raw), body_offset=offset, raw=raw, card_digest=card)
 
 
 def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssg import urls
-from ssg.content.essay import Essay
+from ssg.content.essay import EssayCard
 from ssg.outputs import Output, Page
 from ssg.site import Site
 
@@ -23,8 +23,8 @@ class Pagination:
 def home_pages(site: Site) -> list[Output]:
     """Return the home page, split into pages of `per_page` essays (the archive lists all)."""
     config = site.config
-    size = config.per_page or max(1, len(site.essays))
-    chunks = [site.essays[i : i + size] for i in range(0, len(site.essays), size)] or [()]
+    size = config.per_page or max(1, len(site.cards))
+    chunks = [site.cards[i : i + size] for i in range(0, len(site.cards), size)] or [()]
     outputs = []
     for number, chunk in enumerate(chunks, 1):
         url = urls.home_page_url(config.urls, number)
@@ -34,7 +34,7 @@ def home_pages(site: Site) -> list[Output]:
             urls.home_page_url(config.urls, number - 1) if number > 1 else None,
             urls.home_page_url(config.urls, number + 1) if number < len(chunks) else None,
         )
-        essays: tuple[Essay, ...] = tuple(chunk)
+        essays: tuple[EssayCard, ...] = tuple(chunk)
         page = Page(url, config.title, description=config.description, noindex=number > 1)
         outputs.append(Output(url, "index.html", {"page": page, "essays": essays, "pagination": pagination}))
     return outputs

@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 from ssg import urls
 from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
-from ssg.content.essay import Essay
+from ssg.content.essay import Essay, EssayCard
 from ssg.content.worksheet import Field, Worksheet
 from ssg.outputs import Output, Page, qr
 from ssg.site import Site
@@ -27,12 +27,12 @@ class Sheet:
     Everything but the essay and the config is derived lazily: only rendered sheets need it.
     """
 
-    essay: Essay
+    essay: EssayCard  # a sheet shows no essay text: its key stays the same when only the text changes
     config: SiteConfig
 
     @property
     def digest(self) -> str:
-        """Return the essay's digest: a sheet is made from its essay and the site config alone."""
+        """Return the card's digest: a sheet is made from its essay's card and the site config alone."""
         return self.essay.digest
 
     @property
@@ -139,7 +139,7 @@ def booklet_parts(segments: UrlSegments, sheets: list[Sheet], size: int) -> list
 
 def sheet_context(site: Site, essay: Essay) -> Sheet:
     """Return the Sheet of an essay with prompts or a worksheet."""
-    return Sheet(essay, site.config)
+    return Sheet(site.card(essay), site.config)
 
 
 def qr_svg(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
@@ -183,7 +183,7 @@ def _constants(sheet: Worksheet, language: str) -> dict[str, str]:
     return values
 
 
-def _script_data(base_url: str, essay: Essay, sheet: Worksheet | None, essay_abs_url: str) -> dict[str, Any]:
+def _script_data(base_url: str, essay: EssayCard, sheet: Worksheet | None, essay_abs_url: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "key": f"ssg:{base_url}:{essay.slug}",
         "slug": essay.slug,

@@ -417,3 +417,30 @@ def test_rebuilds_trust_settled_file_status_but_see_every_edit(tmp_path: Path) -
     # The feed shows every essay's full text, also of those not read by the rebuild.
     assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
     assert tree_digest(tmp_path / "_site") == tree_digest(tmp_path / "clean")
+
+
+def test_a_text_edit_rewrites_list_pages_only_when_what_they_show_changes(tmp_path: Path) -> None:
+    extra = {"tags": '["Ruhe"]', "prompts": '["Was bleibt?"]'}
+    make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", **extra) for i in range(3)})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    files = sorted(out.rglob("*.*"))
+
+    def rewritten() -> set[str]:
+        return {p.relative_to(out).as_posix() for p in files if p.stat().st_mtime_ns != before[p]}
+
+    before = {p: p.stat().st_mtime_ns for p in files}
+    edited = tmp_path / "essays/e1.md"
+    edited.write_text(essay("Essay 1", date="2026-01-11", body="Anderer Text.", **extra), encoding="utf-8")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    # Neighbours, tag page, archive, home page, worksheet page and booklet show no text of the essay.
+    assert rewritten() == {"essay-1/index.html", "feed.xml", "feed.json"}
+
+    before = {p: p.stat().st_mtime_ns for p in files}
+    long_text = " ".join(["Wort"] * 2000)  # ten minutes of reading, which lists show
+    edited.write_text(essay("Essay 1", date="2026-01-11", body=long_text, **extra), encoding="utf-8")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    assert {"index.html", "themen/ruhe/index.html"} <= rewritten()
+    assert "10 Min" in (out / "themen/ruhe/index.html").read_text(encoding="utf-8")
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
