@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import StateCore, smartquotes
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -29,8 +29,8 @@ def quotes_for(language: str) -> str:
     return _QUOTES.get(code.split("-")[0], _QUOTES["en"])
 
 
-def make_parser(config: SiteConfig) -> MarkdownIt:
-    """Return a MarkdownIt instance configured for the site."""
+def make_parser(config: SiteConfig, prefilter: bool = True) -> MarkdownIt:
+    """Return a MarkdownIt instance configured for the site (`prefilter=False`: markdown-it's own typographer)."""
     options = {
         "maxNesting": MAX_NESTING,
         "html": config.markdown.html,
@@ -40,11 +40,30 @@ def make_parser(config: SiteConfig) -> MarkdownIt:
     md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     if config.markdown.typographer:
         md.enable(["replacements", "smartquotes"])
+        if prefilter:
+            # smartquotes looks through every token of a text for straight quotes, which most texts lack:
+            # one look at the whole text first (tokens hold parts of it; entities and escapes don't count).
+            md.core.ruler.at("smartquotes", _only_if(_quoted, smartquotes))
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=urls.slug)
     if config.base_path != "/":
         md.core.ruler.push("base_path", _base_path_rule(config.base_path))
     return md
+
+
+def _quoted(text: str) -> bool:
+    """Tell whether `text` holds a straight quote that `smartquotes` would curl."""
+    return "'" in text or '"' in text
+
+
+def _only_if(test: Callable[[str], bool], rule: Callable[[StateCore], None]) -> Callable[[StateCore], None]:
+    """Return `rule`, run only on texts that pass `test`."""
+
+    def filtered(state: StateCore) -> None:
+        if test(state.src):
+            rule(state)
+
+    return filtered
 
 
 def _base_path_rule(base_path: str) -> Callable[[StateCore], None]:

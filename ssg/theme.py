@@ -96,6 +96,7 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader,
         autoescape=True,
+        auto_reload=False,  # one environment per build: no need to stat two template files per page
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

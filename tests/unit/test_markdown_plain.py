@@ -55,3 +55,18 @@ def test_markdown_and_typography_are_not_plain(text: str) -> None:
 
 def test_the_shortcut_is_taken_for_questions() -> None:
     assert is_plain("Woran erkennen Sie, dass Ihnen etwas fehlt?")
+
+
+PIECES = st.sampled_from(["&quot;", "&#39;", "&#34;", '\\"', "\\'", "`'`", '"', "'", "\n\n", "> ", "- ", "[^1]", "[a](b)"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=bool(os.environ.get("CI")))
+@given(
+    parts=st.lists(st.one_of(st.text(alphabet=ALPHABET, max_size=12), PIECES), max_size=8),
+    index=st.integers(0, len(CONFIGS) - 1),
+)
+@example(parts=["Er sagte &quot;ja&quot; und ", "'", "nein", "'"], index=0)
+def test_the_quote_prefilter_changes_nothing(parts: list[str], index: int) -> None:
+    text = "".join(parts)
+    config = CONFIGS[index]
+    assert make_parser(config).render(text) == make_parser(config, prefilter=False).render(text)
