@@ -84,7 +84,7 @@ def page_links(html: str) -> LinkParser:
 
 
 def decode_qr_svg(svg: bytes, pixels: int = 4) -> str | None:
-    """Rasterize one of ssg's QR SVGs (rows of horizontal runs) and decode it; None if unreadable."""
+    """Rasterize one of ssg's QR SVGs (one path of horizontal strokes and moves) and decode it; None if unreadable."""
     import re
 
     import zxingcpp
@@ -94,9 +94,15 @@ def decode_qr_svg(svg: bytes, pixels: int = 4) -> str | None:
     assert found, "no square viewBox"
     side = int(found.group(1)) * pixels
     image = bytearray(b"\xff") * (side * side)
-    for x, y, width in re.findall(r"M(\d+) (\d+)\.5h(\d+)", text):
-        left, run = int(x) * pixels, int(width) * pixels
-        for row in range(int(y) * pixels, (int(y) + 1) * pixels):
-            image[row * side + left : row * side + left + run] = bytes(run)
+    x = y = 0.0
+    for command, dx, dy in re.findall(r"([MmHh])(-?[\d.]+)(?: (-?[\d.]+))?", text):
+        if command in "Mm":
+            x, y = (float(dx), float(dy)) if command == "M" else (x + float(dx), y + float(dy))
+            continue
+        end = float(dx) if command == "H" else x + float(dx)
+        left, right, top = round(min(x, end) * pixels), round(max(x, end) * pixels), int(y) * pixels
+        for row in range(top, top + pixels):
+            image[row * side + left : row * side + right] = bytes(right - left)
+        x = end
     result = zxingcpp.read_barcode(memoryview(bytes(image)).cast("B", (side, side)))
     return result.text if result and result.format == zxingcpp.BarcodeFormat.QRCode else None
