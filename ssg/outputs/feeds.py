@@ -16,6 +16,8 @@ from ssg.site import Site
 
 ATOM_URL = "/feed.xml"
 JSON_FEED_URL = "/feed.json"
+SITEMAP_URL = "/sitemap.xml"
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org); a larger site gets a sitemap index
 
 
 def plan(site: Site, sitemap_urls: list[str]) -> list[Output]:
@@ -26,9 +28,23 @@ def plan(site: Site, sitemap_urls: list[str]) -> list[Output]:
     return [
         Output(ATOM_URL, "atom.xml", context),
         Output(JSON_FEED_URL, context={"config": site.config, "entries": entries}, producer=json_feed),
-        Output("/sitemap.xml", "sitemap.xml", {"page_urls": sitemap_urls, "lastmod": _lastmods(site)}),
+        *sitemaps(site, sitemap_urls),
         Output("/robots.txt", "robots.txt", {}),
     ]
+
+
+def sitemaps(site: Site, page_urls: list[str]) -> list[Output]:
+    """Return the sitemap, or, past SITEMAP_LIMIT pages, a sitemap index and the sitemaps it lists."""
+    lastmod = _lastmods(site)
+    if len(page_urls) <= SITEMAP_LIMIT:
+        return [Output(SITEMAP_URL, "sitemap.xml", {"page_urls": page_urls, "lastmod": lastmod})]
+    outputs = []
+    for number, start in enumerate(range(0, len(page_urls), SITEMAP_LIMIT), 1):
+        part = page_urls[start : start + SITEMAP_LIMIT]
+        context = {"page_urls": part, "lastmod": {url: lastmod[url] for url in part if url in lastmod}}
+        outputs.append(Output(f"/sitemap-{number}.xml", "sitemap.xml", context))
+    index = {"sitemap_urls": [o.url for o in outputs]}
+    return [Output(SITEMAP_URL, "sitemap-index.xml", index), *outputs]
 
 
 def _updated(entries: tuple[Essay, ...]) -> Any:

@@ -444,3 +444,28 @@ def test_a_text_edit_rewrites_list_pages_only_when_what_they_show_changes(tmp_pa
     assert "10 Min" in (out / "themen/ruhe/index.html").read_text(encoding="utf-8")
     assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
+def test_a_site_past_the_sitemap_limit_gets_a_sitemap_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xml.etree import ElementTree
+
+    from ssg.outputs import feeds
+
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 4)  # sitemaps.org allows 50,000: a site that big is slow to test
+    make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}") for i in range(5)})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ElementTree.fromstring((out / "sitemap.xml").read_bytes())
+    assert index.tag == f"{ns}sitemapindex"
+    parts = [urlsplit(loc.text or "").path for loc in index.iter(f"{ns}loc")]
+    pages: list[str] = []
+    for part in parts:
+        urlset = ElementTree.fromstring((out / part.lstrip("/")).read_bytes())
+        assert urlset.tag == f"{ns}urlset"
+        entries = list(urlset.iter(f"{ns}url"))
+        assert 0 < len(entries) <= 4
+        pages += [urlsplit(e.findtext(f"{ns}loc") or "").path for e in entries]
+        assert all(e.findtext(f"{ns}lastmod") for e in entries if "/essay-" in (e.findtext(f"{ns}loc") or ""))
+    html = sorted("/" + p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html"))
+    assert len(parts) > 1 and sorted(pages) == html
