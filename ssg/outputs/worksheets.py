@@ -104,7 +104,8 @@ def plan(site: Site) -> list[Output]:
             page = Page(sheet.url, sheet.title, description=sheet.essay.summary)
             context = {"page": page, "sheet": sheet}
             outputs.append(Output(sheet.url, "worksheet.html", context, source=sheet.essay.source, group=group))
-        context = {"page": Page(part.url, title_key="booklet"), "part": part, "parts": links}
+        nearby = part_window(links, part.number)
+        context = {"page": Page(part.url, title_key="booklet"), "part": part, "nearby": nearby, "total": len(parts)}
         outputs.append(Output(part.url, "booklet.html", context, group=group))
     for sheet in sheets:
         qr_context = {"target": sheet.essay_abs_url}
@@ -124,6 +125,24 @@ class BookletPart:
     sheets: tuple[Sheet, ...]
     first: int
     last: int
+
+
+NEARBY = 2  # parts before and after the current one that a booklet part links to
+
+
+def part_window(parts: list[BookletPart], number: int) -> tuple[BookletPart | None, ...]:
+    """Return the parts a booklet part links to: the first, the last and those near part `number`.
+
+    None stands for a gap. Linking every part from every part would grow with the square of the parts
+    (the worksheet index lists them all, once).
+    """
+    shown = [p for p in parts if p.number in (1, len(parts)) or abs(p.number - number) <= NEARBY]
+    window: list[BookletPart | None] = []
+    for part in shown:
+        if window and window[-1] is not None and part.number > window[-1].number + 1:
+            window.append(None)
+        window.append(part)
+    return tuple(window)
 
 
 def booklet_parts(segments: UrlSegments, sheets: list[Sheet], size: int) -> list[BookletPart]:
