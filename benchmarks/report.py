@@ -33,7 +33,8 @@ NOTES = """\
 - All peers build the same essays (same Markdown bodies) with a minimal theme: one page per essay and an index
   of all essays. ssg builds its full site from the same essays: besides essay pages and the home page, a
   worksheet page per essay (with a QR code), tag pages, the archive, the worksheet booklet and feeds; see
-  *HTML pages*. Hugo is multi-threaded and uses both cores; ssg, MkDocs, Pelican and Eleventy use one.
+  *HTML pages*. Hugo (threads) and ssg (worker processes, one per core by default) use both cores;
+  MkDocs, Pelican and Eleventy use one.
 - One run on a shared machine: numbers are comparable within this table only, not with other runs.
 """
 

@@ -1,0 +1,94 @@
+"""Where a cold build's time goes, per essay: one process, each step and each kind of output timed.
+
+    python3 benchmarks/corpus.py --essays 10000 --out /tmp/c10k
+    python3 benchmarks/cost_per_essay.py /tmp/c10k
+
+Runs a cold build (old output and cache removed, `--jobs 1`) in this process, with the rendering of
+every output, the writing of every file and all Markdown rendering (essay bodies, intros, band texts:
+part of the pages' times) timed, and prints milliseconds per essay for each build step and each
+template or producer. The build's own steps (`ssg build -v`) are printed too. Compare with the
+floor's whole cost per essay: `floor, 1 process` in benchmarks/results.md divided by the essay count.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import jinja2
+
+from ssg import markdown as markdown_module
+from ssg import render, theme
+from ssg.build import BuildOptions, build, tune_collector
+from ssg.config import SiteConfig, load_config
+from ssg.markdown import Renderer
+from ssg.outputs import Output
+
+MARKDOWN = "Markdown"
+
+
+def main(root: Path) -> None:
+    """Build `root` cold in one process and print the time per essay of each step and output kind."""
+    config, _ = load_config(root)
+    shutil.rmtree(config.output, ignore_errors=True)
+    shutil.rmtree(root / ".ssg-cache", ignore_errors=True)
+    spent: defaultdict[str, float] = defaultdict(float)
+    count: Counter[str] = Counter()
+    render_one, write = render.render_one, render._write
+
+    def timed_render(output: Output, env: jinja2.Environment) -> bytes:
+        start = time.perf_counter()
+        try:
+            return render_one(output, env)
+        finally:
+            kind = output.template or (output.producer.__name__ if output.producer else "static file")
+            spent[kind] += time.perf_counter() - start
+            count[kind] += 1
+
+    def timed_write(target: str, data: bytes, made: set[str]) -> render.Stamp:
+        start = time.perf_counter()
+        try:
+            return write(target, data, made)
+        finally:
+            spent["writing files"] += time.perf_counter() - start
+            count["writing files"] += 1
+
+    make_renderer = markdown_module.make_renderer
+
+    def timed_markdown(config: SiteConfig) -> Renderer:
+        markdown = make_renderer(config)
+
+        def timed(text: str) -> str:
+            start = time.perf_counter()
+            try:
+                return markdown(text)
+            finally:
+                spent[MARKDOWN] += time.perf_counter() - start
+                count[MARKDOWN] += 1
+
+        return timed
+
+    render.render_one = timed_render
+    render._write = timed_write
+    theme.make_renderer = timed_markdown  # type: ignore[attr-defined]  # theme.py's imported name
+    tune_collector()  # as the command line does
+    report = build(config, BuildOptions(jobs=1, cache=False))
+    essays = count["essay.html"] or 1
+    print(f"{root}: {essays} essays, {report.files} files, {report.seconds:.2f} s in one process")
+    print("build steps (ms per essay):")
+    for name, seconds in report.steps:
+        print(f"  {name:<24} {seconds * 1000 / essays:7.3f}")
+    print("rendering and writing, inside the render step (ms per essay; files):")
+    markdown = spent.pop(MARKDOWN)
+    for kind, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"  {kind:<24} {seconds * 1000 / essays:7.3f}   ({count[kind]} files)")
+    print(f"Markdown, inside the pages above: {markdown * 1000 / essays:.3f} ms per essay ({count[MARKDOWN]} texts)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(Path(sys.argv[1]).resolve())
