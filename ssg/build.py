@@ -13,7 +13,16 @@ from pathlib import PurePosixPath
 
 import jinja2
 
-from ssg.cache import OutputIndex, PlanEntry, cache_dir, load_cache, load_index, save_cache, save_index
+from ssg.cache import (
+    OutputIndex,
+    PlanEntry,
+    cache_dir,
+    load_cache,
+    load_index,
+    save_cache,
+    save_index,
+    template_cache,
+)
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.errors import Problem, SsgError
@@ -84,14 +93,18 @@ def prepare(
     report: BuildReport,
     memo: EssayMemo | None = None,
     sources: list[Source] | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> Plan:
-    """Load the content and theme and plan every output; raise SsgError with all problems."""
+    """Load the content and theme and plan every output; raise SsgError with all problems.
+
+    `compiled` keeps compiled templates between builds.
+    """
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
         essays, warnings = collect(config, options.selection, now, memo, options.jobs, sources)
         report.warnings.extend(warnings)
         theme = load_theme(config)
-        env = make_environment(config, theme)
+        env = make_environment(config, theme, compiled)
     with report.step("plan"):
         site = make_site(config, essays)
         # The only site-wide facts templates see besides their context: part of every cache key.
@@ -203,7 +216,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     memo = cache.essays_for(config)
     if not options.cache:
         memo.clear()  # parse everything afresh, and remember it for the next build
-    plan = prepare(config, options, report, memo, sources)
+    plan = prepare(config, options, report, memo, sources, template_cache(config) if options.cache else None)
     del sources  # the essay files' bytes
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]

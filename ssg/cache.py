@@ -8,12 +8,17 @@ read only when something changed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import shutil
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+
+import jinja2
+from jinja2.bccache import Bucket
 
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Signature
@@ -24,6 +29,7 @@ from ssg.write import Record
 FOLDER = ".ssg-cache"
 ESSAYS_FILE = "essays.pickle"
 INDEX_FILE = "outputs.pickle"
+TEMPLATES_FOLDER = "templates"
 
 
 @dataclass
@@ -97,6 +103,38 @@ def cache_dir(config: SiteConfig) -> Path:
     if not ignore.exists():
         ignore.write_text("# ssg's build cache: safe to delete\n*\n", encoding="utf-8")
     return folder
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates on disk; a damaged file or a folder that can't be written only means compiling again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # whatever the damage: compile from the source
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def template_cache(config: SiteConfig) -> TemplateCache | None:
+    """Return the cache of compiled templates in .ssg-cache/templates/, one folder per ssg version.
+
+    Jinja checks each entry against its template's source; the folder's name covers the rest (ssg's
+    environment settings, Jinja's and Python's versions), and other versions' folders are removed.
+    """
+    folder = cache_dir(config) / TEMPLATES_FOLDER
+    current = folder / code_version().replace("+", "-")
+    try:
+        if not current.is_dir():
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            current.mkdir(parents=True)
+    except OSError:
+        return None
+    return TemplateCache(str(current))
 
 
 T = TypeVar("T")

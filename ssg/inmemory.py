@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import jinja2
+from jinja2.bccache import Bucket
+
 from ssg.build import BuildOptions, BuildReport, Plan, ProgressFactory, is_heavy, keys_of, output_keys, prepare
 from ssg.cache import BuildCache
 from ssg.config import SiteConfig
@@ -23,6 +26,21 @@ class Rendered:
     files: dict[PurePosixPath, bytes]
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between a long-running process's builds (checked against their source)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class MemoryCache:
     """What a long-running process (ssg serve) keeps between builds: essays and rendered files."""
@@ -32,6 +50,7 @@ class MemoryCache:
     sources: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)  # of every essay file at the last build
     plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
 
 
 Publish = Callable[[Rendered], None]
@@ -53,7 +72,8 @@ def render_site(
     own pages rendered anew (list pages still as before), so a preview can show the edit at once.
     """
     sources = read_sources(config, memory.sources) if memory else None
-    plan = prepare(config, options, report, memory.essays.essays_for(config) if memory else None, sources)
+    memo = memory.essays.essays_for(config) if memory else None
+    plan = prepare(config, options, report, memo, sources, memory.templates if memory else None)
     known = memory.files if memory else {}
     if memory is not None and sources is not None:
         edited = _edited(memory, sources, plan)

@@ -83,8 +83,13 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
-    """Return the one Jinja environment of a build: autoescape on, strict undefined."""
+def make_environment(
+    config: SiteConfig, theme: Theme, compiled: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """Return the one Jinja environment of a build: autoescape on, strict undefined.
+
+    `compiled` keeps compiled templates between builds (each checked against its source).
+    """
     template_dirs = [str(d / "templates") for d in theme.dirs if (d / "templates").is_dir()]
     builtin = str(builtin_theme_dir() / "templates")
     loader = jinja2.ChoiceLoader(
@@ -97,6 +102,7 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
         loader=loader,
         autoescape=True,
         auto_reload=False,  # one environment per build: no need to stat two template files per page
+        bytecode_cache=compiled,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -313,7 +313,9 @@ def test_a_damaged_cache_means_a_full_build(tmp_path: Path, damage: str) -> None
     (tmp_path / "essays/a.md").write_text(essay("A", body="Neuer Text."), encoding="utf-8")
     files = sorted((tmp_path / ".ssg-cache").glob("*.pickle"))
     assert len(files) == 2
-    for path in files:
+    compiled = sorted((tmp_path / ".ssg-cache/templates").glob("*/*"))
+    assert compiled  # compiled templates: damaged the same way
+    for path in files + compiled:
         data = path.read_bytes()
         path.write_bytes(
             {
@@ -469,3 +471,18 @@ def test_a_site_past_the_sitemap_limit_gets_a_sitemap_index(tmp_path: Path, monk
         assert all(e.findtext(f"{ns}lastmod") for e in entries if "/essay-" in (e.findtext(f"{ns}loc") or ""))
     html = sorted("/" + p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html"))
     assert len(parts) > 1 and sorted(pages) == html
+
+
+def test_compiled_templates_follow_their_source_and_ssg_version(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A")}, SITE_YML + "theme: eigen\n")
+    override = tmp_path / "themes/eigen/templates/essay.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "!default/essay.html" %}{% block meta %}<meta name="x" content="1">{% endblock %}')
+    old_version = tmp_path / ".ssg-cache/templates/0.0.1-0000"
+    old_version.mkdir(parents=True)
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    assert not old_version.exists()  # compiled by another ssg: removed
+    assert '<meta name="x" content="1">' in (tmp_path / "_site/a/index.html").read_text(encoding="utf-8")
+    override.write_text('{% extends "!default/essay.html" %}{% block meta %}<meta name="x" content="2">{% endblock %}')
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    assert '<meta name="x" content="2">' in (tmp_path / "_site/a/index.html").read_text(encoding="utf-8")
