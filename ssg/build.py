@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 import jinja2
 
+from ssg.cache import FOLDER as CACHE_FOLDER
 from ssg.cache import (
     OutputIndex,
     PlanEntry,
@@ -223,9 +224,13 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     warnings = tuple(report.warnings)
     index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
     with report.step("save"):
-        save_index(config, index)
-        if cache.digests() != before:
-            save_cache(config, cache)
+        try:
+            save_index(config, index)
+            if cache.digests() != before:
+                save_cache(config, cache)
+        except OSError as exc:  # the site is built; only the next build can't reuse this one
+            message = f"cannot save the build cache ({exc.strerror or exc}): the next build starts from scratch"
+            report.warnings.append(Problem(CACHE_FOLDER, None, message, "warning"))
     report.made = (plan, cache, index)
     return report
 

@@ -125,9 +125,9 @@ def template_cache(config: SiteConfig) -> TemplateCache | None:
     Jinja checks each entry against its template's source; the folder's name covers the rest (ssg's
     environment settings, Jinja's and Python's versions), and other versions' folders are removed.
     """
-    folder = cache_dir(config) / TEMPLATES_FOLDER
-    current = folder / code_version().replace("+", "-")
     try:
+        folder = cache_dir(config) / TEMPLATES_FOLDER
+        current = folder / code_version().replace("+", "-")
         if not current.is_dir():
             if folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)

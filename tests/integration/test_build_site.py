@@ -486,3 +486,14 @@ def test_compiled_templates_follow_their_source_and_ssg_version(tmp_path: Path) 
     override.write_text('{% extends "!default/essay.html" %}{% block meta %}<meta name="x" content="2">{% endblock %}')
     assert run("build", "-s", str(tmp_path)).exit_code == 0
     assert '<meta name="x" content="2">' in (tmp_path / "_site/a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_the_next_build_time(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A")})
+    (tmp_path / ".ssg-cache").write_text("not a folder", encoding="utf-8")
+    for _ in range(2):
+        result = run("build", "-s", str(tmp_path))
+        assert result.exit_code == 0, result.output
+        assert ".ssg-cache: warning: cannot save the build cache" in result.output
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(tmp_path / "_site") == tree_digest(tmp_path / "clean")
