@@ -193,7 +193,13 @@ def test_pages_reload_once_when_an_edit_reaches_them(served: Served) -> None:
     on_archive = EventStream(served.port, epoch, "/archiv/")
     served.write("essays/erstes.md", essay("Neuer Titel", body="Der erste Text.", slug="erstes-essay"))
     assert on_essay.next()[0] == "reload"
-    assert [on_archive.next()[0], on_archive.next()[0]] == ["epoch", "reload"]
+    # The archive learns the first step's epoch, then reloads; when both steps are published before the
+    # stream wakes up, it gets the reload alone (the server never skips a step without reloading).
+    kinds = [on_archive.next()[0]]
+    if kinds[0] == "epoch":
+        kinds.append(on_archive.next()[0])
+    assert kinds[-1] == "reload" and set(kinds[:-1]) <= {"epoch"}
+    assert any(line.startswith("Showing the edited page") for line in served.log.lines)
     assert "Neuer Titel" in served.get("/archiv/").text
     on_essay.close()
     on_archive.close()
