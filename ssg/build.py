@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -259,8 +260,9 @@ def _read_sources(config: SiteConfig, index: OutputIndex, trust: bool) -> list[S
     """Read the essay files, skipping those whose status vouches for their last digest; remember statuses."""
     seen = {}
     if trust:
+        root = str(config.root)
         for rel, (signature, digest) in index.sources.items():
-            seen[rel] = (signature, Source(rel, None, None, digest, str(config.root / rel)))
+            seen[rel] = (signature, Source(rel, None, None, digest, os.path.join(root, rel)))
     sources = read_sources(config, seen)
     index.sources = {rel: (signature, source.digest) for rel, (signature, source) in seen.items()}
     return sources

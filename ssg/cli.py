@@ -71,6 +71,10 @@ def _guard(verbose: bool, action: Callable[[], Any]) -> Any:
         return action()
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # Whoever read the output stopped reading (`ssg build -v | head`): nothing left to tell them.
+        _silence_stdout()
+        sys.exit(1)
     except Exception as exc:
         if verbose:
             traceback.print_exc()
@@ -151,9 +155,22 @@ def entry() -> None:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that went away, or a stream already closed
+            code = code or 1
     os._exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left of it can't fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is no file (a test runner's buffer)
+        pass
 
 
 def _progress_factory(quiet: bool) -> Callable[[int], Progress | None]:

@@ -146,3 +146,22 @@ def test_template_linking_outside_the_site_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "themes/mein/templates/404.html: is a link to a file outside the site" in result.output
     assert not (site / "_site").exists()
+
+
+def test_a_reader_that_stops_reading_causes_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    make_site(tmp_path, {"gut.md": GOOD})
+    # As in `ssg build -v | head -1` when head has already gone: every write to stdout fails.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ssg", "build", "-s", str(tmp_path), "-v"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in errors and "internal error" not in errors, errors
+    assert (tmp_path / "_site/gut/index.html").is_file()  # the site itself was built
