@@ -81,6 +81,12 @@ def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] |
     for name, linked in _scan(str(config.essays_dir), False):
         rel = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
         rel = rel.replace(os.sep, "/")
+        if not rel.isascii() and not _is_utf8(rel):
+            # Its name makes the page's URL and shows in feeds: it must be text.
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            unnamed = Problem(shown, None, "the file name is not valid UTF-8: rename it")
+            sources.append(Source(shown, None, unnamed, "", name))
+            continue
         signature = _signature(name) if seen is not None else None
         known = seen.get(rel) if seen is not None else None
         if known is not None and signature is not None and known[0] == signature:
@@ -100,6 +106,14 @@ def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] |
         seen.clear()
         seen.update(signatures)
     return sources
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _signature(name: str) -> Signature | None:

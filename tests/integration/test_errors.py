@@ -165,3 +165,15 @@ def test_a_reader_that_stops_reading_causes_no_traceback(tmp_path: Path) -> None
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in errors and "internal error" not in errors, errors
     assert (tmp_path / "_site/gut/index.html").is_file()  # the site itself was built
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
+    import os
+
+    make_site(tmp_path, {"gut.md": GOOD})
+    with open(os.path.join(os.fsencode(tmp_path / "essays"), b"caf\xe9.md"), "w", encoding="utf-8") as handle:
+        handle.write(essay("Café"))
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1
+    assert "essays/caf\ufffd.md: the file name is not valid UTF-8: rename it" in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
