@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import PurePosixPath
 
 import jinja2
 
@@ -154,7 +153,7 @@ def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
     return [found[u] for u in sorted(found)]
 
 
-def output_keys(plan: Plan) -> dict[PurePosixPath, str]:
+def output_keys(plan: Plan) -> dict[str, str]:
     """Return each output's cache key: a digest of everything that makes its bytes."""
     return dict(zip(output_paths(plan.outputs), keys_of(plan, plan.outputs), strict=True))
 

@@ -62,9 +62,9 @@ def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
     md = make_parser(config)
     for essay in rendered.site.essays:
         refs = markdown_refs(md, essay.body, essay.body_line)
-        skip[urls.output_path(urls.essay_url(essay.slug))] = {r.value for r in refs}
+        skip[PurePosixPath(urls.output_path(urls.essay_url(essay.slug)))] = {r.value for r in refs}
         problems += [Problem(essay.source, r.line, m) for r in refs for m in _essay_ref(site, essay, r)]
-    problems += _page_problems(site, rendered.files, skip)
+    problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
     return finish(problems, strict)
 
 
@@ -75,13 +75,11 @@ def finish(problems: Iterable[Problem], strict: bool) -> list[Problem]:
 
 
 def _index(config: SiteConfig, rendered: Rendered) -> _Site:
-    pages = {
-        path: scan_html(data.decode("utf-8", "replace"))
-        for path, data in sorted(rendered.files.items())
-        if path.suffix == ".html"
-    }
+    files = {PurePosixPath(path): data for path, data in rendered.files.items()}
+    html = sorted(path for path in files if path.suffix == ".html")
+    pages = {path: scan_html(files[path].decode("utf-8", "replace")) for path in html}
     essays = {e.source: e for e in rendered.site.essays}
-    return _Site(config, frozenset(rendered.files), pages, essays)
+    return _Site(config, frozenset(files), pages, essays)
 
 
 def _page_url(path: PurePosixPath) -> str:
@@ -161,7 +159,7 @@ def _internal(site: _Site, ref: Ref, path: str, fragment: str) -> str | None:
 
 def _target(files: frozenset[PurePosixPath], rel: str) -> PurePosixPath | None:
     try:
-        path = urls.output_path("/" + rel)
+        path = PurePosixPath(urls.output_path("/" + rel))
     except ValueError:
         return None
     candidates = [path] if rel.endswith("/") or not rel else [path, path / "index.html"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -23,7 +22,7 @@ class Rendered:
     """A site rendered in memory: its files, ready to serve or check."""
 
     site: Site
-    files: dict[PurePosixPath, bytes]
+    files: dict[str, bytes]
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -46,7 +45,7 @@ class MemoryCache:
     """What a long-running process (ssg serve) keeps between builds: essays and rendered files."""
 
     essays: BuildCache = field(default_factory=BuildCache)
-    files: dict[PurePosixPath, tuple[str, bytes]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     sources: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)  # of every essay file at the last build
     plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
@@ -101,8 +100,8 @@ def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
 
 
 def _render_early(
-    plan: Plan, edited: set[str], known: dict[PurePosixPath, tuple[str, bytes]], early: Publish
-) -> dict[PurePosixPath, tuple[str, bytes]]:
+    plan: Plan, edited: set[str], known: dict[str, tuple[str, bytes]], early: Publish
+) -> dict[str, tuple[str, bytes]]:
     """Render the edited essays' own outputs, publish them with everything else as it was; return the files."""
     own = [o for o in plan.outputs if o.source in edited and o.data is None]
     paths = output_paths(own)

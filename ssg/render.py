@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import cast
 
 import jinja2
@@ -18,9 +18,9 @@ from ssg.theme import template_problem
 Progress = Callable[[int], None]
 
 
-def output_paths(outputs: Sequence[Output]) -> list[PurePosixPath]:
+def output_paths(outputs: Sequence[Output]) -> list[str]:
     """Return each output's file path; raise SsgError if two outputs want the same file."""
-    owners: dict[PurePosixPath, Output] = {}
+    owners: dict[str, Output] = {}
     problems = []
     for output in outputs:
         path = urls.output_path(output.url)
@@ -52,12 +52,12 @@ def render_outputs(
     jobs: int = 1,
     progress: Progress | None = None,
     heavy: bool = False,
-) -> dict[PurePosixPath, bytes]:
+) -> dict[str, bytes]:
     """Render outputs in `jobs` processes and return every file's bytes; raise SsgError listing every problem.
 
     `heavy` outputs are worth a process each even when there are few of them.
     """
-    return cast(dict[PurePosixPath, bytes], _render(outputs, env, jobs, progress, None, heavy))
+    return cast(dict[str, bytes], _render(outputs, env, jobs, progress, None, heavy))
 
 
 def render_files(
@@ -67,9 +67,9 @@ def render_files(
     progress: Progress | None,
     into: Path,
     heavy: bool = False,
-) -> dict[PurePosixPath, Stamp]:
+) -> dict[str, Stamp]:
     """Render outputs into files below `into` (their bytes never travel between processes); return their stamps."""
-    return cast(dict[PurePosixPath, Stamp], _render(outputs, env, jobs, progress, into, heavy))
+    return cast(dict[str, Stamp], _render(outputs, env, jobs, progress, into, heavy))
 
 
 def _render(
@@ -79,9 +79,9 @@ def _render(
     progress: Progress | None,
     into: Path | None,
     heavy: bool,
-) -> dict[PurePosixPath, bytes | Stamp]:
+) -> dict[str, bytes | Stamp]:
     paths = output_paths(outputs)
-    results: dict[PurePosixPath, bytes | Stamp] = {}
+    results: dict[str, bytes | Stamp] = {}
     problems: dict[Problem, None] = {}
     groups = [o.group for o in outputs]
     for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs, heavy=heavy, groups=groups):

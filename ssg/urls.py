@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from pathlib import PurePosixPath
 
 from slugify import slugify as _slugify
 
@@ -72,19 +71,19 @@ def reserved_segments(urls: UrlSegments) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65536)  # a build asks for every output's path two or three times
-def output_path(url: str) -> PurePosixPath:
-    """Map a site URL to a relative file path; refuse anything that could escape."""
+def output_path(url: str) -> str:
+    """Map a site URL to its file's path in the output folder ('a/index.html'); refuse anything that could escape."""
     if not url.startswith("/") or "\\" in url or "\x00" in url:
         raise ValueError(f"unsafe URL {url!r}")
     if "//" not in url and "/." not in url:
         # The common case, made quickly: nothing to drop, nothing that could climb out.
-        return PurePosixPath(url[1:] + "index.html" if url.endswith("/") else url[1:])
+        return url[1:] + "index.html" if url.endswith("/") else url[1:]
     parts = [p for p in url.split("/") if p]
     if any(p in (".", "..") for p in parts):
         raise ValueError(f"unsafe URL {url!r}")
     if url.endswith("/"):
         parts.append("index.html")
-    return PurePosixPath(*parts)
+    return "/".join(parts)
 
 
 def absolute(base_url: str, url: str) -> str:

@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ssg.render import Stamp
 
@@ -38,12 +38,11 @@ def staging_dir(out: Path) -> Path:
     return staging
 
 
-def unchanged_outputs(out: Path, keys: Mapping[PurePosixPath, str], previous: Record) -> set[PurePosixPath]:
+def unchanged_outputs(out: Path, keys: Mapping[str, str], previous: Record) -> set[str]:
     """Return paths whose key matches the last build and whose file nobody has touched since."""
     same = set()
     prefix = os.path.join(str(out), "")
-    for path, key in keys.items():
-        rel = str(path)
+    for rel, key in keys.items():
         known = previous.get(rel)
         if known is None or known[0] != key:
             continue
@@ -52,7 +51,7 @@ def unchanged_outputs(out: Path, keys: Mapping[PurePosixPath, str], previous: Re
         except OSError:
             continue
         if stat.st_size == known[1] and stat.st_mtime_ns == known[2]:
-            same.add(path)
+            same.add(rel)
     return same
 
 
@@ -72,8 +71,8 @@ def all_as_written(out: Path, previous: Record) -> bool:
 def apply(
     staging: Path,
     out: Path,
-    keys: Mapping[PurePosixPath, str],
-    staged: Mapping[PurePosixPath, Stamp],
+    keys: Mapping[str, str],
+    staged: Mapping[str, Stamp],
     previous: Record,
     clean: bool,
 ) -> tuple[WriteReport, Record]:
@@ -87,10 +86,10 @@ def apply(
             if out.is_dir():
                 out.rmdir()
             os.rename(staging, out)
-            record = {str(p): (keys[p], *staged[p]) for p in keys}
+            record = {p: (keys[p], *staged[p]) for p in keys}
             return WriteReport(len(keys), 0, 0, ()), record
         written, same = _move_staged(staging, out, staged)
-        if clean or len(keys) != len(previous) or any(str(p) not in previous for p in keys):
+        if clean or len(keys) != len(previous) or any(p not in previous for p in keys):
             removed, kept = _remove_stale(out, keys, previous, clean)
         else:
             # The same files as last time: nothing to remove, and no need to walk the whole folder for
@@ -99,9 +98,8 @@ def apply(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     record = {}
-    for path, key in keys.items():
-        rel = str(path)
-        record[rel] = (key, *same[path]) if path in same else (key, *staged[path]) if path in staged else previous[rel]
+    for rel, key in keys.items():
+        record[rel] = (key, *same[rel]) if rel in same else (key, *staged[rel]) if rel in staged else previous[rel]
     return WriteReport(written, len(keys) - written, removed, tuple(sorted(kept))), record
 
 
@@ -112,11 +110,11 @@ def _absent_or_empty(out: Path) -> bool:
 
 
 def _move_staged(
-    staging: Path, out: Path, staged: Mapping[PurePosixPath, Stamp]
-) -> tuple[int, dict[PurePosixPath, Stamp]]:
+    staging: Path, out: Path, staged: Mapping[str, Stamp]
+) -> tuple[int, dict[str, Stamp]]:
     """Replace changed files; return how many, and the stamps of targets that already had the bytes."""
     written = 0
-    same: dict[PurePosixPath, Stamp] = {}
+    same: dict[str, Stamp] = {}
     made: set[str] = set()
     for path in sorted(staged):
         source, target = os.path.join(staging, path), os.path.join(out, path)
@@ -151,8 +149,8 @@ def _same_bytes(source: str, size: int, target: str) -> Stamp | None:
         return None
 
 
-def _remove_stale(out: Path, keys: Mapping[PurePosixPath, str], previous: Record, clean: bool) -> tuple[int, list[str]]:
-    wanted = {str(p) for p in keys}
+def _remove_stale(out: Path, keys: Mapping[str, str], previous: Record, clean: bool) -> tuple[int, list[str]]:
+    wanted = set(keys)
     emptied: set[Path] = set()
     removed = 0
     kept = []

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from ssg.serve.server import PreviewServer, ServeError, Snapshot, open_server
 from ssg.serve.watcher import Watcher
 
 MAX_DEBOUNCE_SECONDS = 2.0
-Files = Mapping[PurePosixPath, bytes]
+Files = Mapping[str, bytes]  # by path relative to the output folder: 'a/index.html'
 
 
 class Log(Protocol):
@@ -47,16 +47,16 @@ class ServeOptions:
     delay: float = 0.1
 
 
-def changed_files(old: Files, new: Files) -> set[PurePosixPath]:
+def changed_files(old: Files, new: Files) -> set[str]:
     """Return the files added, removed or changed between two builds."""
     return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
-def without_outside_links(config: SiteConfig, files: Files) -> dict[PurePosixPath, bytes]:
+def without_outside_links(config: SiteConfig, files: Files) -> dict[str, bytes]:
     """Drop static files that are links to something outside their folder and the site: never serve those."""
     themes = dict.fromkeys([config.theme, "default"])
     sources = [(config.root / config.static, "")] + [(config.root / "themes" / t / "static", "static/") for t in themes]
-    unsafe: set[PurePosixPath] = set()
+    unsafe: set[str] = set()
     for folder, prefix in sources:
         if not folder.is_dir():
             continue
@@ -64,7 +64,7 @@ def without_outside_links(config: SiteConfig, files: Files) -> dict[PurePosixPat
         for path in folder.rglob("*"):
             target = path.resolve()
             if not any(target == a or a in target.parents for a in allowed):
-                unsafe.add(PurePosixPath(prefix + path.relative_to(folder).as_posix()))
+                unsafe.add(prefix + path.relative_to(folder).as_posix())
     return {key: data for key, data in files.items() if key not in unsafe}
 
 
@@ -128,7 +128,7 @@ class BuildLoop:
         self.builds += 1
         start = time.perf_counter()
 
-        def publish_early(early: tuple[SiteConfig, dict[PurePosixPath, bytes]]) -> None:
+        def publish_early(early: tuple[SiteConfig, dict[str, bytes]]) -> None:
             self._succeed(*early, time.perf_counter() - start, True)
 
         try:
@@ -157,8 +157,8 @@ class BuildLoop:
         return lambda: self._stopping or self._changes != seen
 
     def _render(
-        self, publish_early: Callable[[tuple[SiteConfig, dict[PurePosixPath, bytes]]], None]
-    ) -> tuple[SiteConfig, dict[PurePosixPath, bytes], list[Problem]]:
+        self, publish_early: Callable[[tuple[SiteConfig, dict[str, bytes]]], None]
+    ) -> tuple[SiteConfig, dict[str, bytes], list[Problem]]:
         config, warnings = load_config(self.root)
         self.config = config
         report = BuildReport()
@@ -176,7 +176,7 @@ class BuildLoop:
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
 
     def _succeed(
-        self, config: SiteConfig, files: dict[PurePosixPath, bytes], seconds: float, early: bool = False
+        self, config: SiteConfig, files: dict[str, bytes], seconds: float, early: bool = False
     ) -> Snapshot:
         old = self._snapshot
         changed = changed_files(old.files, files)
@@ -184,7 +184,7 @@ class BuildLoop:
             if not early:
                 self._log.info(f"Rebuilt in {seconds:.2f} s (no changes)")
             return old
-        css_only = old.built and bool(changed) and all(k.suffix == ".css" for k in changed)
+        css_only = old.built and bool(changed) and all(k.endswith(".css") for k in changed)
         epoch = max(old.epoch + 1, time.time_ns() // 1_000_000)
         files_now = MappingProxyType(files)
         new = Snapshot(files_now, config.base_path, epoch, old.epoch, css_only, (), old.version + 1, frozenset(changed))

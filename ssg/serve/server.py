@@ -8,6 +8,7 @@ import functools
 import ipaddress
 import json
 import mimetypes
+import posixpath
 import socket
 import sys
 import threading
@@ -15,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote_to_bytes
@@ -43,14 +43,14 @@ class ServeError(Exception):
 class Snapshot:
     """One published state of the preview: the last good build and the current build errors."""
 
-    files: Mapping[PurePosixPath, bytes] = field(default_factory=lambda: MappingProxyType({}))
+    files: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))  # by path: 'a/index.html'
     base_path: str = "/"
     epoch: int = 0
     previous_epoch: int = 0
     css_only: bool = False
     problems: tuple[str, ...] = ()
     version: int = 0
-    changed: frozenset[PurePosixPath] = frozenset()  # the files that differ from the previous epoch
+    changed: frozenset[str] = frozenset()  # the files that differ from the previous epoch
 
     @property
     def built(self) -> bool:
@@ -91,12 +91,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def content_type(key: PurePosixPath) -> str:
+def content_type(key: str) -> str:
     """Return the Content-Type of a site file, with charset=utf-8 for text."""
-    text = _TEXT_TYPES.get(key.suffix.lower())
+    name = posixpath.basename(key)
+    text = _TEXT_TYPES.get(posixpath.splitext(name)[1].lower())
     if text:
         return f"{text}; charset=utf-8"
-    return mimetypes.guess_type(key.name)[0] or "application/octet-stream"
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def decode_path(raw: str) -> str | None:
@@ -129,17 +130,17 @@ def route(snapshot: Snapshot, target: str) -> Reply:
     if not path.startswith(base):
         return Reply(302, location=base) if path == "/" else _not_found(snapshot)
     rel = path[len(base) :]
-    key = PurePosixPath(rel, "index.html") if rel == "" or rel.endswith("/") else PurePosixPath(rel)
+    key = page_file(rel)
     data = snapshot.files.get(key)
     if data is not None:
         return Reply(200, data, content_type(key))
-    if PurePosixPath(rel, "index.html") in snapshot.files:
+    if f"{rel}/index.html" in snapshot.files:
         return Reply(301, location=raw_path + "/" + (f"?{query}" if query else ""))
     return _not_found(snapshot)
 
 
 def _not_found(snapshot: Snapshot) -> Reply:
-    page = snapshot.files.get(PurePosixPath("404.html"))
+    page = snapshot.files.get("404.html")
     return Reply(404, page, HTML) if page is not None else Reply(404, b"Not found\n")
 
 
@@ -173,10 +174,15 @@ def _unaffected(snapshot: Snapshot, page: str) -> bool:
     if path is None or not path.startswith(snapshot.base_path) or not snapshot.changed:
         return False
     rel = path[len(snapshot.base_path) :]
-    key = PurePosixPath(rel, "index.html") if rel == "" or rel.endswith("/") else PurePosixPath(rel)
+    key = page_file(rel)
     return key in snapshot.files and key not in snapshot.changed and all(
-        k.suffix in (".html", ".xml", ".json") for k in snapshot.changed
+        k.endswith((".html", ".xml", ".json")) for k in snapshot.changed
     )
+
+
+def page_file(rel: str) -> str:
+    """Return the file that serves a request path relative to the base path ('' and 'a/' mean their index.html)."""
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
 def _event(kind: str, data: dict[str, Any], event_id: int | None = None) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
@@ -343,7 +343,7 @@ def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_p
     make_site(tmp_path, {"a.md": essay("A", body="Erster Text."), "b.md": essay("B")})
     config, _ = load_config(tmp_path)
     memory = MemoryCache()
-    page = PurePosixPath("a/index.html")
+    page = "a/index.html"
     assert "Erster Text." in render_site(config, BuildOptions(), BuildReport(), memory=memory).files[page].decode()
     # Same size, same coarse file time: the preview must still notice.
     (tmp_path / "essays/a.md").write_text(essay("A", body="Zweiter Txt."), encoding="utf-8")
@@ -374,7 +374,7 @@ def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: P
     after = render().files
     assert len(shown) == 1
     early = shown[0].files
-    page, feed = PurePosixPath("essay-1/index.html"), PurePosixPath("feed.xml")
+    page, feed = "essay-1/index.html", "feed.xml"
     assert b"Neuer Text." in early[page] and early[page] == after[page]
     assert early[feed] == before[feed] != after[feed]  # the feed (full texts) follows with the rest
     assert set(early) == set(after) and all(early[p] in (before[p], after[p]) for p in early)

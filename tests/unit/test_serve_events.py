@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
 from types import MappingProxyType
 
 import pytest
@@ -14,8 +13,8 @@ FILES = ["index.html", "a/index.html", "archiv/index.html", "feed.xml", "static/
 
 
 def snapshot(changed: list[str], css_only: bool = False, base_path: str = "/") -> Snapshot:
-    files = MappingProxyType({PurePosixPath(f): b"x" for f in FILES})
-    return Snapshot(files, base_path, 20, 10, css_only, (), 2, frozenset(PurePosixPath(c) for c in changed))
+    files = MappingProxyType({f: b"x" for f in FILES})
+    return Snapshot(files, base_path, 20, 10, css_only, (), 2, frozenset(changed))
 
 
 def kind(events: list[bytes]) -> str:
