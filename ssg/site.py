@@ -65,7 +65,7 @@ class Site:
 def make_site(config: SiteConfig, essays: Sequence[Essay]) -> Site:
     """Build the Site from essays already sorted newest first."""
     ordered = tuple(essays)
-    cards = tuple(e.card() for e in ordered)
+    cards = tuple(e.card(config.words_per_minute) for e in ordered)
     return Site(
         config=config,
         essays=ordered,

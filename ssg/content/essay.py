@@ -18,16 +18,16 @@ from ssg.yamlload import LineMap
 KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet")
 
 
+def reading_minutes(words: int, words_per_minute: int) -> int:
+    """Return the reading time of `words` words in whole minutes, at least one."""
+    return max(1, round(words / words_per_minute))
+
+
 class _Facts:
     """What an essay and its card both tell."""
 
-    words: int
     prompts: tuple[Prompt, ...]
     worksheet: Worksheet | None
-
-    def reading_minutes(self, words_per_minute: int) -> int:
-        """Return the reading time in whole minutes, at least one."""
-        return max(1, round(self.words / words_per_minute))
 
     @property
     def has_worksheet_page(self) -> bool:
@@ -58,13 +58,18 @@ class Essay(_Facts):
     # (one typographic quote makes Python store a whole text with two bytes per character).
     raw: bytes = field(default=b"", repr=False, compare=False)
     origin: str = field(default="", repr=False, compare=False)  # the file to read when `raw` was left out
-    card_digest: str = ""  # of what its card shows: file name, front matter, word count
+    card_digest: str = ""  # of what its card shows: file name, front matter, reading time
 
-    def card(self) -> EssayCard:
+    def reading_minutes(self, words_per_minute: int) -> int:
+        """Return the reading time in whole minutes, at least one."""
+        return reading_minutes(self.words, words_per_minute)
+
+    def card(self, words_per_minute: int) -> EssayCard:
         """Return what pages listing or linking to this essay may show of it."""
         return EssayCard(
             self.source, self.slug, self.title, self.date, self.updated, self.tags, self.summary, self.draft,
-            self.prompts, self.worksheet, self.words, self.card_digest,
+            self.prompts, self.worksheet, self.reading_minutes(words_per_minute), words_per_minute,
+            self.card_digest,
         )
 
     @property
@@ -85,9 +90,10 @@ class Essay(_Facts):
 
 @dataclass(frozen=True)
 class EssayCard(_Facts):
-    """An essay as pages that list or link to it see it: everything but its body.
+    """An essay as pages that list or link to it see it: its front matter and reading time, not its text.
 
-    Its digest covers only these fields, so an edit of an essay's text changes no list page's cache key.
+    Its digest covers only these fields, so an edit of an essay's text that leaves its reading time as it
+    was changes no list page's cache key.
     """
 
     source: str
@@ -100,8 +106,15 @@ class EssayCard(_Facts):
     draft: bool
     prompts: tuple[Prompt, ...]
     worksheet: Worksheet | None
-    words: int
+    minutes: int  # reading time at the site's words_per_minute
+    words_per_minute: int
     digest: str = ""  # "" when unknown: then fingerprints feed the fields themselves
+
+    def reading_minutes(self, words_per_minute: int) -> int:
+        """Return the reading time in whole minutes (a card knows it at the site's rate only)."""
+        if words_per_minute != self.words_per_minute:
+            raise ValueError(f"a card knows the reading time at {self.words_per_minute} words per minute only")
+        return self.minutes
 
 
 def source_digest(rel: str, raw: bytes) -> str:
@@ -135,8 +148,9 @@ def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
     # The body is the end of the normalized text: a saved cache keeps only where it starts.
     offset = len(text) - len(body)
     # Everything a card shows comes from the file's name, its front matter (and the site config) and the
-    # word count: their digest stands for the card.
-    card = fingerprint.digest(reader.path.encode(), text[:offset].encode("utf-8", "surrogatepass"), b"%d" % essay.words)
+    # reading time: their digest stands for the card.
+    minutes = b"%d" % essay.reading_minutes(config.words_per_minute)
+    card = fingerprint.digest(reader.path.encode(), text[:offset].encode("utf-8", "surrogatepass"), minutes)
     return replace(essay, digest=source_digest(reader.path, raw), body_offset=offset, raw=raw, card_digest=card)
 
 
