@@ -26,6 +26,7 @@ from ssg.cache import (
 )
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
+from ssg.content.essay import Essay
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
@@ -86,6 +87,7 @@ class Plan:
     outputs: list[Output]
     key: str  # what every template output depends on: code, config, theme files, site facts
     data_key: str  # what producer outputs (feeds in JSON, QR codes) depend on: code and config
+    theme: Theme
 
 
 def prepare(
@@ -100,13 +102,25 @@ def prepare(
 
     `compiled` keeps compiled templates between builds.
     """
+    return plan_all(load_site(config, options, report, memo, sources, compiled), report)
+
+
+def load_site(
+    config: SiteConfig,
+    options: BuildOptions,
+    report: BuildReport,
+    memo: EssayMemo | None = None,
+    sources: list[Source] | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
+) -> Plan:
+    """Load the content and theme and make the site and its keys: a plan with no outputs yet."""
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
         essays, warnings = collect(config, options.selection, now, memo, options.jobs, sources)
         report.warnings.extend(warnings)
         theme = load_theme(config)
         env = make_environment(config, theme, compiled)
-    with report.step("plan"):
+    with report.step("site"):
         site = make_site(config, essays)
         # The only site-wide facts templates see besides their context: part of every cache key.
         facts = {
@@ -114,12 +128,23 @@ def prepare(
             "scheduled": frozenset(e.slug for e in essays if e.date > now),
         }
         env.globals.update(facts)
-        outputs = plan_outputs(site) + static_outputs(config, theme)
         data_key = fingerprint([code_version(), config])
         key = fingerprint([data_key, tree_fingerprint(list(theme.dirs)), facts])
+    return Plan(site, env, [], key, data_key, theme)
+
+
+def plan_all(plan: Plan, report: BuildReport) -> Plan:
+    """Return the plan with every output of the site."""
+    with report.step("plan"):
+        outputs = plan_outputs(plan.site) + static_outputs(plan.site.config, plan.theme)
     report.pages = sum(1 for o in outputs if o.template and o.url.endswith(("/", ".html")))
     report.files = len(outputs)
-    return Plan(site, env, outputs, key, data_key)
+    return replace(plan, outputs=outputs)
+
+
+def own_outputs(site: Site, essay: Essay) -> list[Output]:
+    """Return the outputs made from one essay alone: its page, and its worksheet page and QR code."""
+    return [pages.essay_page(site, essay), *worksheets.essay_outputs(site, essay)]
 
 
 def plan_outputs(site: Site) -> list[Output]:

@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 import jinja2
 from jinja2.bccache import Bucket
 
-from ssg.build import BuildOptions, BuildReport, Plan, ProgressFactory, is_heavy, keys_of, output_keys, prepare
+from ssg.build import (
+    BuildOptions,
+    BuildReport,
+    Plan,
+    ProgressFactory,
+    is_heavy,
+    keys_of,
+    load_site,
+    output_keys,
+    own_outputs,
+    plan_all,
+)
 from ssg.cache import BuildCache
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
@@ -72,14 +83,16 @@ def render_site(
     """
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
-    plan = prepare(config, options, report, memo, sources, memory.templates if memory else None)
+    site = load_site(config, options, report, memo, sources, memory.templates if memory else None)
     known = memory.files if memory else {}
     if memory is not None and sources is not None:
-        edited = _edited(memory, sources, plan)
+        edited = _edited(memory, sources, site)
         memory.digests = {s.rel: s.digest for s in sources}
-        memory.plan_key = (plan.key, plan.data_key)
+        memory.plan_key = (site.key, site.data_key)
         if early is not None and edited:
-            known = _render_early(plan, edited, known, early)
+            # Before planning the other 30,000 outputs of a large site: the edit shows that much sooner.
+            known = _render_early(site, edited, known, early)
+    plan = plan_all(site, report)
     with report.step("render"):
         keys = output_keys(plan)
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
@@ -103,7 +116,7 @@ def _render_early(
     plan: Plan, edited: set[str], known: dict[str, tuple[str, bytes]], early: Publish
 ) -> dict[str, tuple[str, bytes]]:
     """Render the edited essays' own outputs, publish them with everything else as it was; return the files."""
-    own = [o for o in plan.outputs if o.source in edited and o.data is None]
+    own = [o for essay in plan.site.essays if essay.source in edited for o in own_outputs(plan.site, essay)]
     paths = output_paths(own)
     if not own or any(p not in known for p in paths):
         return known  # a new page (a changed slug): wait for the whole rebuild

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssg import urls
-from ssg.content.essay import EssayCard
+from ssg.content.essay import Essay, EssayCard
 from ssg.outputs import Output, Page
 from ssg.site import Site
 
@@ -52,13 +52,17 @@ def plan(site: Site) -> list[Output]:
         ),
         Output("/404.html", "404.html", {"page": Page("/404.html", title_key="not_found", noindex=True)}),
     ]
-    for essay in site.essays:
-        url = urls.essay_url(essay.slug)
-        context = {
-            "page": Page(url, essay.title, description=essay.summary, kind="article"),
-            "essay": essay,
-            "newer": site.newer(essay),
-            "older": site.older(essay),
-        }
-        outputs.append(Output(url, "essay.html", context, source=essay.source))
+    outputs.extend(essay_page(site, essay) for essay in site.essays)
     return outputs
+
+
+def essay_page(site: Site, essay: Essay) -> Output:
+    """Return an essay's page."""
+    url = urls.essay_url(essay.slug)
+    context = {
+        "page": Page(url, essay.title, description=essay.summary, kind="article"),
+        "essay": essay,
+        "newer": site.newer(essay),
+        "older": site.older(essay),
+    }
+    return Output(url, "essay.html", context, source=essay.source)

@@ -100,20 +100,34 @@ def plan(site: Site) -> list[Output]:
         # A part's worksheet pages and the part itself show the same forms: kept together, one process
         # renders each form once (see sheet_form in theme.py).
         group = f"booklet-{part.number}"
-        for sheet in part.sheets:
-            page = Page(sheet.url, sheet.title, description=sheet.essay.summary)
-            context = {"page": page, "sheet": sheet}
-            outputs.append(Output(sheet.url, "worksheet.html", context, source=sheet.essay.source, group=group))
+        outputs.extend(sheet_page(sheet, group) for sheet in part.sheets)
         nearby = part_window(links, part.number)
         context = {"page": Page(part.url, title_key="booklet"), "part": part, "nearby": nearby, "total": len(parts)}
         outputs.append(Output(part.url, "booklet.html", context, group=group))
-    for sheet in sheets:
-        qr_context = {"target": sheet.essay_abs_url}
-        outputs.append(Output(sheet.qr_url, context=qr_context, producer=qr_svg, source=sheet.essay.source))
+    outputs.extend(sheet_qr(sheet) for sheet in sheets)
     index_url = urls.worksheet_index_url(config.urls)
     index_context = {"page": Page(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
     outputs.append(Output(index_url, "worksheets.html", index_context))
     return outputs
+
+
+def essay_outputs(site: Site, essay: Essay) -> list[Output]:
+    """Return an essay's worksheet page and QR code, if it has a worksheet page."""
+    if not essay.has_worksheet_page:
+        return []
+    sheet = sheet_context(site, essay)
+    return [sheet_page(sheet), sheet_qr(sheet)]
+
+
+def sheet_page(sheet: Sheet, group: str = "") -> Output:
+    """Return a worksheet page; `group` keeps it with the booklet part that shows the same form."""
+    page = Page(sheet.url, sheet.title, description=sheet.essay.summary)
+    return Output(sheet.url, "worksheet.html", {"page": page, "sheet": sheet}, source=sheet.essay.source, group=group)
+
+
+def sheet_qr(sheet: Sheet) -> Output:
+    """Return the QR code of a worksheet page, which leads to the essay."""
+    return Output(sheet.qr_url, context={"target": sheet.essay_abs_url}, producer=qr_svg, source=sheet.essay.source)
 
 
 @dataclass(frozen=True)
