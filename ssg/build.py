@@ -90,21 +90,6 @@ class Plan:
     theme: Theme
 
 
-def prepare(
-    config: SiteConfig,
-    options: BuildOptions,
-    report: BuildReport,
-    memo: EssayMemo | None = None,
-    sources: list[Source] | None = None,
-    compiled: jinja2.BytecodeCache | None = None,
-) -> Plan:
-    """Load the content and theme and plan every output; raise SsgError with all problems.
-
-    `compiled` keeps compiled templates between builds.
-    """
-    return plan_all(load_site(config, options, report, memo, sources, compiled), report)
-
-
 def load_site(
     config: SiteConfig,
     options: BuildOptions,
@@ -113,7 +98,10 @@ def load_site(
     sources: list[Source] | None = None,
     compiled: jinja2.BytecodeCache | None = None,
 ) -> Plan:
-    """Load the content and theme and make the site and its keys: a plan with no outputs yet."""
+    """Load the content and theme and make the site and its keys: a plan with no outputs yet (see plan_all).
+
+    `compiled` keeps compiled templates between builds. Raise SsgError with all problems.
+    """
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
         essays, warnings = collect(config, options.selection, now, memo, options.jobs, sources)
@@ -242,7 +230,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     memo = cache.essays_for(config)
     if not options.cache:
         memo.clear()  # parse everything afresh, and remember it for the next build
-    plan = prepare(config, options, report, memo, sources, template_cache(config) if options.cache else None)
+    compiled = template_cache(config) if options.cache else None
+    plan = plan_all(load_site(config, options, report, memo, sources, compiled), report)
     del sources  # the essay files' bytes
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]
@@ -312,4 +301,4 @@ def check_output_dir(config: SiteConfig) -> None:
 
 
 _check_output_dir = check_output_dir  # the name ssg.check imports
-__all__ = ["BuildOptions", "BuildReport", "build", "cache_dir", "prepare"]
+__all__ = ["BuildOptions", "BuildReport", "build", "cache_dir", "load_site", "plan_all"]

@@ -23,9 +23,18 @@ def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, round(words / words_per_minute))
 
 
-class _Facts:
-    """What an essay and its card both tell."""
+@dataclass(frozen=True)
+class _FrontMatter:
+    """What an essay and its card both tell: the fields read from its front matter."""
 
+    source: str
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    tags: tuple[str, ...]
+    summary: str
+    draft: bool
     prompts: tuple[Prompt, ...]
     worksheet: Worksheet | None
 
@@ -36,20 +45,10 @@ class _Facts:
 
 
 @dataclass(frozen=True)
-class Essay(_Facts):
+class Essay(_FrontMatter):
     """An essay as its author wrote it, validated, not yet rendered."""
 
-    source: str
-    slug: str
-    title: str
-    date: datetime
-    updated: datetime | None
-    tags: tuple[str, ...]
-    summary: str
-    draft: bool
     body_line: int
-    prompts: tuple[Prompt, ...]
-    worksheet: Worksheet | None
     words: int
     digest: str = ""
     slug_line: int = 0
@@ -89,23 +88,13 @@ class Essay(_Facts):
 
 
 @dataclass(frozen=True)
-class EssayCard(_Facts):
+class EssayCard(_FrontMatter):
     """An essay as pages that list or link to it see it: its front matter and reading time, not its text.
 
     Its digest covers only these fields, so an edit of an essay's text that leaves its reading time as it
     was changes no list page's cache key.
     """
 
-    source: str
-    slug: str
-    title: str
-    date: datetime
-    updated: datetime | None
-    tags: tuple[str, ...]
-    summary: str
-    draft: bool
-    prompts: tuple[Prompt, ...]
-    worksheet: Worksheet | None
     minutes: int  # reading time at the site's words_per_minute
     words_per_minute: int
     digest: str = ""  # "" when unknown: then fingerprints feed the fields themselves

@@ -506,14 +506,15 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_next_build_time(tm
 
 def test_an_essays_own_outputs_are_those_the_whole_plan_makes_from_it(tmp_path: Path) -> None:
     # ssg serve shows an edit from these before it plans the rest: they must be the plan's own, key for key.
-    from ssg.build import BuildOptions, BuildReport, keys_of, own_outputs, prepare
+    from ssg.build import BuildOptions, BuildReport, keys_of, load_site, own_outputs, plan_all
     from ssg.config import load_config
 
     sheet = "prompts: ['Was bleibt?']\n"
     essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", tags="[Ruhe]") for i in range(3)}
     essays["e1.md"] = essays["e1.md"].replace("---\n\n", sheet + "---\n\n", 1)
     make_site(tmp_path, essays)
-    plan = prepare(load_config(tmp_path)[0], BuildOptions(), BuildReport())
+    report = BuildReport()
+    plan = plan_all(load_site(load_config(tmp_path)[0], BuildOptions(), report), report)
     for item in plan.site.essays:
         planned = [o for o in plan.outputs if o.source == item.source]
         own = own_outputs(plan.site, item)
