@@ -33,7 +33,7 @@ from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.theme import Theme, load_theme, make_environment
-from ssg.write import Record, WriteReport, all_as_written, apply, staging_dir, unchanged_outputs
+from ssg.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
 
@@ -260,7 +260,8 @@ def _render_and_write(
         staging = staging_dir(out)
         try:
             tick = progress(len(todo)) if progress else None
-            staged = render_files(todo, plan.env, options.jobs, tick, staging, is_heavy(plan))
+            against = None if absent_or_empty(out) else out
+            staged = render_files(todo, plan.env, options.jobs, tick, staging, is_heavy(plan), against)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat as stat_module
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
@@ -43,7 +44,9 @@ def render_one(output: Output, env: jinja2.Environment) -> bytes:
     return env.get_template(output.template).render(output.context).encode("utf-8")
 
 
-Stamp = tuple[int, int]  # a written file's (size, mtime_ns)
+Stamp = tuple[int, int]  # a file's (size, mtime_ns)
+# A rendered file: its stamp, and whether it was staged (False: the output folder already held these bytes).
+Staged = tuple[int, int, bool]
 
 
 def render_outputs(
@@ -57,7 +60,7 @@ def render_outputs(
 
     `heavy` outputs are worth a process each even when there are few of them.
     """
-    return cast(dict[str, bytes], _render(outputs, env, jobs, progress, None, heavy))
+    return cast(dict[str, bytes], _render(outputs, env, jobs, progress, None, None, heavy))
 
 
 def render_files(
@@ -67,9 +70,14 @@ def render_files(
     progress: Progress | None,
     into: Path,
     heavy: bool = False,
-) -> dict[str, Stamp]:
-    """Render outputs into files below `into` (their bytes never travel between processes); return their stamps."""
-    return cast(dict[str, Stamp], _render(outputs, env, jobs, progress, into, heavy))
+    against: Path | None = None,
+) -> dict[str, Staged]:
+    """Render outputs into files below `into` (their bytes never travel between processes).
+
+    With `against` (the output folder), a file whose bytes are already there is not staged: its stamp there
+    is returned instead. The comparison happens where the bytes are, in the rendering processes.
+    """
+    return cast(dict[str, Staged], _render(outputs, env, jobs, progress, into, against, heavy))
 
 
 def _render(
@@ -78,13 +86,15 @@ def _render(
     jobs: int,
     progress: Progress | None,
     into: Path | None,
+    against: Path | None,
     heavy: bool,
-) -> dict[str, bytes | Stamp]:
+) -> dict[str, bytes | Staged]:
     paths = output_paths(outputs)
-    results: dict[str, bytes | Stamp] = {}
+    results: dict[str, bytes | Staged] = {}
     problems: dict[Problem, None] = {}
     groups = [o.group for o in outputs]
-    for done, found in map_chunks(_render_chunk, (outputs, env, into), len(outputs), jobs, heavy=heavy, groups=groups):
+    work = (outputs, env, into, against)
+    for done, found in map_chunks(_render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups):
         for index, data in done:
             results[paths[index]] = data
         problems.update(dict.fromkeys(found))
@@ -96,10 +106,10 @@ def _render(
 
 
 def _render_chunk(
-    work: tuple[Sequence[Output], jinja2.Environment, Path | None], indices: range
-) -> tuple[list[tuple[int, bytes | Stamp]], list[Problem]]:
-    outputs, env, into = work
-    done: list[tuple[int, bytes | Stamp]] = []
+    work: tuple[Sequence[Output], jinja2.Environment, Path | None, Path | None], indices: range
+) -> tuple[list[tuple[int, bytes | Staged]], list[Problem]]:
+    outputs, env, into, against = work
+    done: list[tuple[int, bytes | Staged]] = []
     problems: list[Problem] = []
     made: set[str] = set()
     for index in indices:
@@ -113,9 +123,23 @@ def _render_chunk(
             continue
         if into is None:
             done.append((index, data))
-        else:
-            done.append((index, _write(os.path.join(into, urls.output_path(outputs[index].url)), data, made)))
+            continue
+        rel = urls.output_path(outputs[index].url)
+        there = _holding(os.path.join(against, rel), data) if against is not None else None
+        done.append((index, (*there, False) if there else (*_write(os.path.join(into, rel), data, made), True)))
     return done, problems
+
+
+def _holding(target: str, data: bytes) -> Stamp | None:
+    """Return the stamp of `target` if it is a file that holds exactly `data`."""
+    try:
+        stat = os.stat(target)  # first: opening a pipe someone left there would wait for a writer
+        if not stat_module.S_ISREG(stat.st_mode) or stat.st_size != len(data):
+            return None
+        with open(target, "rb") as handle:
+            return (stat.st_size, stat.st_mtime_ns) if handle.read() == data else None
+    except OSError:
+        return None
 
 
 def _write(target: str, data: bytes, made: set[str]) -> Stamp:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.render import Stamp
+from ssg.render import Staged, Stamp
 
 # What ssg wrote at a path last time: (cache key, size, mtime_ns).
 Record = dict[str, tuple[str, int, int]]
@@ -72,21 +72,22 @@ def apply(
     staging: Path,
     out: Path,
     keys: Mapping[str, str],
-    staged: Mapping[str, Stamp],
+    staged: Mapping[str, Staged],
     previous: Record,
     clean: bool,
 ) -> tuple[WriteReport, Record]:
     """Move staged files into `out`, remove stale ones, and return the report and new record.
 
-    `staged` holds each staged file's (size, mtime_ns); moving a file keeps its mtime.
+    `staged` holds each rendered file's stamp and whether it was staged (see render_files): a file that
+    was not is already in `out` with its bytes. Moving a file keeps its mtime.
     """
     try:
-        if len(staged) == len(keys) and _absent_or_empty(out):
+        if len(staged) == len(keys) and all(s[2] for s in staged.values()) and absent_or_empty(out):
             # A first build: the staging folder becomes the output folder in one step.
             if out.is_dir():
                 out.rmdir()
             os.rename(staging, out)
-            record = {p: (keys[p], *staged[p]) for p in keys}
+            record = {p: (keys[p], *staged[p][:2]) for p in keys}
             return WriteReport(len(keys), 0, 0, ()), record
         written, same = _move_staged(staging, out, staged)
         if clean or len(keys) != len(previous) or any(p not in previous for p in keys):
@@ -99,29 +100,31 @@ def apply(
         shutil.rmtree(staging, ignore_errors=True)
     record = {}
     for rel, key in keys.items():
-        record[rel] = (key, *same[rel]) if rel in same else (key, *staged[rel]) if rel in staged else previous[rel]
+        record[rel] = (key, *same[rel]) if rel in same else (key, *staged[rel][:2]) if rel in staged else previous[rel]
     return WriteReport(written, len(keys) - written, removed, tuple(sorted(kept))), record
 
 
-def _absent_or_empty(out: Path) -> bool:
+def absent_or_empty(out: Path) -> bool:
+    """Tell whether the output folder is missing or an empty folder (not a link to one)."""
     if not os.path.lexists(out):
         return True
-    return not out.is_symlink() and out.is_dir() and not any(os.scandir(out))
+    if out.is_symlink() or not out.is_dir():
+        return False
+    with os.scandir(out) as entries:
+        return not any(entries)
 
 
-def _move_staged(
-    staging: Path, out: Path, staged: Mapping[str, Stamp]
-) -> tuple[int, dict[str, Stamp]]:
-    """Replace changed files; return how many, and the stamps of targets that already had the bytes."""
+def _move_staged(staging: Path, out: Path, staged: Mapping[str, Staged]) -> tuple[int, dict[str, Stamp]]:
+    """Move staged files into place; return how many, and the stamps of targets that already had the bytes."""
     written = 0
     same: dict[str, Stamp] = {}
     made: set[str] = set()
     for path in sorted(staged):
-        source, target = os.path.join(staging, path), os.path.join(out, path)
-        kept = _same_bytes(source, staged[path][0], target)
-        if kept is not None:
-            same[path] = kept
+        size, mtime, is_staged = staged[path]
+        if not is_staged:
+            same[path] = size, mtime
             continue
+        source, target = os.path.join(staging, path), os.path.join(out, path)
         folder = os.path.dirname(target)
         if folder not in made:
             _make_dir(Path(folder))
@@ -135,18 +138,6 @@ def _make_dir(folder: Path) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()
     folder.mkdir(parents=True, exist_ok=True)
-
-
-def _same_bytes(source: str, size: int, target: str) -> Stamp | None:
-    """Return the target's stamp if it already holds the source's bytes."""
-    try:
-        stat = os.stat(target)
-        if stat.st_size != size or not os.path.isfile(target):
-            return None
-        with open(source, "rb") as a, open(target, "rb") as b:
-            return (stat.st_size, stat.st_mtime_ns) if a.read() == b.read() else None
-    except OSError:
-        return None
 
 
 def _remove_stale(out: Path, keys: Mapping[str, str], previous: Record, clean: bool) -> tuple[int, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -200,6 +201,28 @@ def test_unchanged_rebuild_rewrites_nothing(tmp_path: Path) -> None:
     result = run("build", "-s", str(tmp_path))
     assert "0 written" in result.output
     assert {p: p.stat().st_mtime_ns for p in files} == before
+
+
+def test_a_full_rebuild_rewrites_only_the_files_whose_bytes_differ(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path), "-o", str(tmp_path / "reference")).exit_code == 0
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    (out / "a/index.html").write_text("stale", encoding="utf-8")  # another size
+    page = out / "b/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<html", "<HTML", 1), encoding="utf-8")  # the same size, other bytes
+    (out / "feed.json").unlink()
+    os.mkfifo(out / "feed.json")  # must be replaced, not opened (that would wait for a writer)
+    touched = {"a/index.html", "b/index.html", "feed.json"}
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    result = run("build", "-s", str(tmp_path), "--no-cache")  # every page rendered again
+    assert result.exit_code == 0 and f"{len(touched)} written" in result.output
+    assert tree_digest(out) == tree_digest(tmp_path / "reference")
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    changed = {p.relative_to(out).as_posix() for p in after if after[p] != before.get(p)}
+    assert changed == touched
+    assert not list(tmp_path.glob(".*staging*"))
 
 
 def test_foreign_files_are_kept_unless_clean(tmp_path: Path) -> None:
