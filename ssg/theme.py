@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from babel.core import Locale, get_global
 from babel.dates import format_date
 from markupsafe import Markup
 
-from ssg import urls
+from ssg import urls, yamlload
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay
 from ssg.errors import ContentError, Problem, TemplateError
@@ -53,19 +52,58 @@ def load_theme(config: SiteConfig) -> Theme:
         msg = f"theme '{config.theme}' not found (looked in {own.relative_to(config.root)}/)"
         raise TemplateError([Problem("site.yml", None, msg)])
     dirs = tuple(dict.fromkeys(d for d in (own, config.root / "themes" / "default", builtin) if d.is_dir()))
-    return Theme(dirs=dirs, strings=_strings(dirs, config.language))
+    return Theme(dirs=dirs, strings=_strings(dirs, config.language, config.root))
 
 
-def _strings(dirs: tuple[Path, ...], language: str) -> dict[str, str]:
+def _strings(dirs: tuple[Path, ...], language: str, root: Path) -> dict[str, str]:
+    """Merge the UI strings: English first, then the language, then its region; a site's theme over the default."""
     merged: dict[str, str] = {}
+    problems: list[Problem] = []
     wanted = ["en", language.split("-")[0].lower(), language.lower()]
     for code in dict.fromkeys(wanted):
         for folder in reversed(dirs):
             path = folder / "i18n" / f"{code}.yml"
             if path.is_file():
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                merged.update({str(k): str(v) for k, v in data.items()})
+                merged.update(_read_strings(path, _shown(path, root), problems))
+    if problems:
+        raise TemplateError(problems)
     return merged
+
+
+def _read_strings(path: Path, shown: str, problems: list[Problem]) -> dict[str, str]:
+    """Read one i18n file: a mapping of names to texts (numbers count as text); record problems."""
+    try:
+        data = yamlload.load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        problems.append(Problem(shown, None, "file is not valid UTF-8"))
+        return {}
+    except OSError as exc:
+        problems.append(Problem(shown, None, f"cannot read file: {exc.strerror or exc}"))
+        return {}
+    except yamlload.YamlError as exc:
+        problems.append(Problem(shown, exc.line, exc.message))
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, yamlload.LineMap):
+        problems.append(Problem(shown, 1, "UI strings must be a mapping of 'name: text' lines"))
+        return {}
+    strings = {}
+    for key, value in data.items():
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            strings[str(key)] = str(value)
+        else:
+            hint = " (put it in quotes)" if value is None or isinstance(value, bool) else ""
+            problems.append(Problem(shown, data.line_of(key), f"UI string '{key}' must be text{hint}"))
+    return strings
+
+
+def _shown(path: Path, root: Path) -> str:
+    """Name a theme file relative to the site when it is inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):

@@ -49,6 +49,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                     None, None, "mapping keys must be plain text", key_node.start_mark
                 )
             skey = str(key)
+            _refuse_duplicate(result, skey, key_node)
             result[skey] = self.construct_object(value_node, deep=deep)
             result.key_lines[skey] = key_node.start_mark.line + 1 + self.line_offset
         return result
@@ -146,8 +147,16 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                     None, None, "mapping keys must be plain text", key_node.start_mark
                 )
             skey = str(key)
+            _refuse_duplicate(mapping, skey, key_node)
             mapping[skey] = self._build(value_node)
             mapping.key_lines[skey] = key_node.start_mark.line + 1 + self.line_offset
+
+
+def _refuse_duplicate(mapping: LineMap, key: str, key_node: yaml.Node) -> None:
+    """A key given twice: PyYAML keeps the last value silently, hiding a copy-and-paste slip."""
+    if key in mapping:
+        message = f"the key '{key}' is given twice (first on line {mapping.key_lines[key]})"
+        raise yaml.constructor.ConstructorError(None, None, message, key_node.start_mark)
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"

@@ -41,6 +41,12 @@ CASES = [
     ("duplicate slug", "essays/zwei.md", essay("Gut"), "slug 'gut' is already used by essays/gut.md"),
     ("not a mapping", "essays/kaputt.md", "---\n- a\n- b\n---\n", "essays/kaputt.md:2: front matter must be a mapping"),
     ("prompts not a list", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\nprompts: Frage?\n---\n", ":4: 'prompts'"),
+    ("key twice", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\ntitle: Y\n---\n", ":4: YAML error: the key 'title'"),
+    ("ui strings syntax", "themes/default/i18n/de.yml", "print: [Drucken\n", "themes/default/i18n/de.yml:2: YAML"),
+    ("ui strings list", "themes/default/i18n/de.yml", "- Drucken\n", "themes/default/i18n/de.yml:1: UI strings must be"),
+    ("ui string not text", "themes/default/i18n/de.yml", "a: x\nprint: {x: 1}\nb: ja\nsave_file: no\n",
+     "i18n/de.yml:2: UI string 'print' must be text\nthemes/default/i18n/de.yml:4: UI string 'save_file' must be"),
+    ("ui strings latin-1", "themes/default/i18n/de.yml", "print: Drücken\n".encode("latin-1"), "de.yml: file is not valid"),
 ]
 
 

@@ -50,6 +50,10 @@ def test_alias_bomb_is_capped() -> None:
         ("a: 1\n? [x, y]\n: z\n", 2, "mapping keys must be plain text"),
         ("a: !custom x\n", 1, "YAML error"),
         ("a: [1,\n", 2, "YAML syntax error"),
+        ("a: 1\nb: 2\na: 3\n", 3, "the key 'a' is given twice (first on line 1)"),
+        ("m:\n  x: 1\n  y: 2\n  x: 1\n", 4, "the key 'x' is given twice (first on line 2)"),
+        ("a: {x: 1, x: 2}\n", 1, "the key 'x' is given twice"),
+        ("1: a\n'1': b\n", 2, "the key '1' is given twice"),
     ],
 )
 def test_errors_name_the_line(text: str, line: int, message: str) -> None:
