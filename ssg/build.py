@@ -32,7 +32,7 @@ from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences,
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
-from ssg.theme import Theme, load_theme, make_environment
+from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
 from ssg.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
@@ -85,9 +85,11 @@ class Plan:
     site: Site
     env: jinja2.Environment
     outputs: list[Output]
-    key: str  # what every template output depends on: code, config, theme files, site facts
+    key: str  # what any template output may depend on: code, config, all theme files, site facts
     data_key: str  # what producer outputs (feeds in JSON, QR codes) depend on: code and config
     theme: Theme
+    template_keys: TemplateKeys  # what pages of one template depend on: code, config, UI strings, site facts and
+    # the templates it renders with
 
 
 def load_site(
@@ -97,10 +99,12 @@ def load_site(
     memo: EssayMemo | None = None,
     sources: list[Source] | None = None,
     compiled: jinja2.BytecodeCache | None = None,
+    references: References | None = None,
 ) -> Plan:
     """Load the content and theme and make the site and its keys: a plan with no outputs yet (see plan_all).
 
-    `compiled` keeps compiled templates between builds. Raise SsgError with all problems.
+    `compiled` keeps compiled templates between builds, `references` what each template loads (both
+    checked against the template's source). Raise SsgError with all problems.
     """
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
@@ -118,7 +122,8 @@ def load_site(
         env.globals.update(facts)
         data_key = fingerprint([code_version(), config])
         key = fingerprint([data_key, tree_fingerprint(list(theme.dirs)), facts])
-    return Plan(site, env, [], key, data_key, theme)
+        template_keys = TemplateKeys(env, fingerprint([data_key, theme.strings, facts]), key, references)
+    return Plan(site, env, [], key, data_key, theme, template_keys)
 
 
 def plan_all(plan: Plan, report: BuildReport) -> Plan:
@@ -181,7 +186,8 @@ def keys_of(plan: Plan, outputs: list[Output]) -> list[str]:
             elif output.producer is not None:
                 keys.append(fingerprint([plan.data_key, output.recipe, output.context]))
             else:
-                keys.append(fingerprint([plan.key, output.recipe, output.context]))
+                assert output.template is not None
+                keys.append(fingerprint([plan.template_keys(output.template), output.recipe, output.context]))
     return keys
 
 
@@ -231,7 +237,9 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     if not options.cache:
         memo.clear()  # parse everything afresh, and remember it for the next build
     compiled = template_cache(config) if options.cache else None
-    plan = plan_all(load_site(config, options, report, memo, sources, compiled), report)
+    if not options.cache:
+        index.references.clear()
+    plan = plan_all(load_site(config, options, report, memo, sources, compiled, index.references), report)
     del sources  # the essay files' bytes
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]

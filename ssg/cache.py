@@ -93,6 +93,8 @@ class OutputIndex:
     # Each essay file's status when last read (settled, see read_sources) and its digest then: a file
     # with the same status again is not read or hashed; the page that needs its body reads it.
     sources: dict[str, tuple[Signature, str]] = field(default_factory=dict)
+    # What each template source loads (by the source's digest): templates are not parsed again to know it.
+    references: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
 
 def cache_dir(config: SiteConfig) -> Path:

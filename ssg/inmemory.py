@@ -26,6 +26,7 @@ from ssg.content.collect import Signature, Source, read_sources
 from ssg.errors import SsgError
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
+from ssg.theme import References
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class MemoryCache:
     digests: dict[str, str] = field(default_factory=dict)  # of every essay file at the last build
     plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+    references: References = field(default_factory=dict)  # what each template source loads
 
 
 Publish = Callable[[Rendered], None]
@@ -83,7 +85,8 @@ def render_site(
     """
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
-    site = load_site(config, options, report, memo, sources, memory.templates if memory else None)
+    compiled, references = (memory.templates, memory.references) if memory else (None, None)
+    site = load_site(config, options, report, memo, sources, compiled, references)
     known = memory.files if memory else {}
     if memory is not None and sources is not None:
         edited = _edited(memory, sources, site)

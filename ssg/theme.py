@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 from babel.core import Locale, get_global
 from babel.dates import format_date
 from markupsafe import Markup
@@ -18,7 +20,8 @@ from markupsafe import Markup
 from ssg import urls, yamlload
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay
-from ssg.errors import ContentError, Problem, TemplateError
+from ssg.errors import ContentError, Problem, SsgError, TemplateError
+from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import NestingError, Renderer, make_inline_renderer, make_renderer
 
 
@@ -207,6 +210,79 @@ def _sheet_forms(env: jinja2.Environment) -> Callable[[Any], Markup]:
         return form
 
     return sheet_form_html
+
+
+# Globals that render a template of their own: a template using one depends on that template, too.
+RENDERING_GLOBALS = {"sheet_form_html": ("_worksheet.html",)}
+
+
+References = dict[str, tuple[str, ...] | None]  # by digest of a template's source: the templates it loads
+
+
+class TemplateKeys:
+    """Each template's share of its pages' cache keys: a digest of the sources it renders with.
+
+    A template renders with itself and every template it extends, includes or imports, followed through
+    those (and through RENDERING_GLOBALS); editing one template then re-renders only the pages that use it.
+    When the analysis cannot follow a template (a name chosen at run time, a missing or broken template),
+    its key is `whole`, which covers every file of the theme. What each template source references is
+    remembered in `references` (kept between builds: parsing the templates costs more than the rest).
+    """
+
+    def __init__(self, env: jinja2.Environment, base: str, whole: str, references: References | None = None) -> None:
+        self.env, self.base, self.whole = env, base, whole
+        self.references = {} if references is None else references
+        self.known: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        key = self.known.get(name)
+        if key is None:
+            sources = self.sources(name)
+            key = self.whole if sources is None else fingerprint([self.base, sorted(sources.items())])
+            self.known[name] = key
+        return key
+
+    def sources(self, name: str) -> dict[str, str] | None:
+        """Return the source of every template `name` renders with, by name; None if that can't be known."""
+        found: dict[str, str] = {}
+        todo = [name]
+        loader = self.env.loader
+        assert loader is not None
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            try:
+                source, filename, _ = loader.get_source(self.env, current)
+            except (jinja2.TemplateError, SsgError, OSError, UnicodeDecodeError):
+                return None  # the render reports it
+            found[current] = source
+            referenced = self._referenced(source, current, filename)
+            if referenced is None:
+                return None
+            todo.extend(referenced)
+        return found
+
+    def _referenced(self, source: str, name: str, filename: str | None) -> tuple[str, ...] | None:
+        key = digest(source.encode("utf-8", "surrogatepass"))
+        if key not in self.references:
+            self.references[key] = _references(self.env, source, name, filename)
+        return self.references[key]
+
+
+def _references(env: jinja2.Environment, source: str, name: str, filename: str | None) -> tuple[str, ...] | None:
+    """Return the templates a template source loads by name, or None if it chooses one at run time."""
+    try:
+        tree = env.parse(source, name, filename)
+    except jinja2.TemplateError:
+        return None  # the render reports it
+    referenced = list(jinja2.meta.find_referenced_templates(tree))
+    if None in referenced:
+        return None
+    # Every mention of a rendering global counts, wherever it is (jinja2.meta leaves out globals).
+    used = {node.name for node in tree.find_all(jinja2.nodes.Name)}
+    referenced.extend(t for g, templates in RENDERING_GLOBALS.items() if g in used for t in templates)
+    return tuple(sorted({n for n in referenced if n is not None}))
 
 
 def og_locale(language: str) -> str:

@@ -225,6 +225,44 @@ def test_a_full_rebuild_rewrites_only_the_files_whose_bytes_differ(tmp_path: Pat
     assert not list(tmp_path.glob(".*staging*"))
 
 
+def test_a_template_edit_rewrites_only_the_pages_made_with_it(tmp_path: Path) -> None:
+    from ssg.build import BuildOptions, build
+    from ssg.config import load_config
+    from ssg.theme import builtin_theme_dir
+
+    extra = {"tags": '["Ruhe"]', "prompts": '["Was bleibt?"]'}
+    essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", **extra) for i in range(3)}
+    make_site(tmp_path, essays, SITE_YML + "theme: mein\n")
+    templates = tmp_path / "themes/mein/templates"
+    templates.mkdir(parents=True)
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+
+    def edit_and_build(name: str, old: str, new: str) -> set[str]:
+        """Override a default template with one change; build; return the files rendered and rewritten."""
+        files = sorted(out.rglob("*.*"))
+        before = {p: p.stat().st_mtime_ns for p in files}
+        text = (builtin_theme_dir() / "templates" / name).read_text(encoding="utf-8")
+        assert old in text
+        (templates / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+        report = build(load_config(tmp_path)[0], BuildOptions())
+        rewritten = {p.relative_to(out).as_posix() for p in files if p.stat().st_mtime_ns != before[p]}
+        assert report.rendered == len(rewritten)  # nothing else was even rendered
+        return rewritten
+
+    # A page template: only its pages.
+    assert edit_and_build("tag.html", "{% block content %}", "{% block content %}<p>Neu</p>") == {"themen/ruhe/index.html"}
+    # A template of macros: the pages importing it (essay pages, home page, tag page), not the others.
+    rewritten = edit_and_build("_macros.html", '<p class="meta">', '<p class="meta">Neu ')
+    assert {"index.html", "themen/ruhe/index.html", "essay-0/index.html"} <= rewritten
+    assert not any(p.startswith(("archiv", "arbeitsbl", "essay-0/arbeitsblatt", "feed")) for p in rewritten)
+    # The worksheet form, which Python renders for worksheet pages and booklet through sheet_form_html().
+    rewritten = edit_and_build("_worksheet.html", '<p class="sheet-kicker">', '<p class="sheet-kicker">Neu ')
+    assert rewritten == {f"essay-{i}/arbeitsblatt/index.html" for i in range(3)} | {"arbeitsblaetter/heft/index.html"}
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
 def test_foreign_files_are_kept_unless_clean(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0

@@ -14,6 +14,7 @@ from ssg.build import BuildOptions, BuildReport
 from ssg.config import load_config
 from ssg.content.collect import Selection
 from ssg.inmemory import MemoryCache, render_site
+from ssg.theme import builtin_theme_dir
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
 WORDS = st.sampled_from(["Ruhe", "Zeit", "Begegnung", "Handschlag", "Größe", "Fokus"])
@@ -33,6 +34,14 @@ worksheet:
         title: "Gut"
 """
 
+# Theme overrides a site may write: each changes what its pages show, and other templates depend on it.
+TEMPLATE_EDITS = {
+    "tag.html": None,  # extends the default's template
+    "base.html": ('<footer class="site-footer">', '<footer class="site-footer">{word}'),  # every page
+    "_macros.html": ('<p class="meta">', '<p class="meta">{word}'),  # imported by essay, home and tag pages
+    "_worksheet.html": ('<p class="sheet-kicker">', '<p class="sheet-kicker">{word}'),  # via sheet_form_html()
+}
+
 EDITS = st.one_of(
     st.tuples(st.just("body"), NAMES, WORDS),
     st.tuples(st.just("title"), NAMES, WORDS),
@@ -40,7 +49,8 @@ EDITS = st.one_of(
     st.tuples(st.just("worksheet"), NAMES, WORDS),
     st.tuples(st.just("delete"), NAMES, WORDS),
     st.tuples(st.just("rename"), NAMES, NAMES),
-    st.tuples(st.just("template"), st.just(""), WORDS),
+    st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), WORDS),
+    st.tuples(st.just("untemplate"), st.sampled_from(sorted(TEMPLATE_EDITS)), WORDS),
     st.tuples(st.just("site"), st.just(""), WORDS),
     st.tuples(st.just("static"), st.sampled_from(["static", "themes/mein/static"]), WORDS),
     st.tuples(st.just("touch"), NAMES, WORDS),
@@ -70,9 +80,17 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
     elif kind == "rename" and path.exists() and name != word:
         path.rename(root / "essays" / word)
     elif kind == "template":
-        folder = root / "themes/mein/templates"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "tag.html").write_text('{% extends "!default/tag.html" %}{% block content %}' + word + "{{ super() }}{% endblock %}", "utf-8")
+        override = root / "themes/mein/templates" / name
+        change = TEMPLATE_EDITS[name]
+        if change is None:
+            text = '{% extends "!default/' + name + '" %}{% block content %}' + word + "{{ super() }}{% endblock %}"
+        else:
+            text = (builtin_theme_dir() / "templates" / name).read_text(encoding="utf-8")
+            assert change[0] in text
+            text = text.replace(change[0], change[1].format(word=word), 1)
+        override.write_text(text, encoding="utf-8")
+    elif kind == "untemplate":
+        (root / "themes/mein/templates" / name).unlink(missing_ok=True)
     elif kind == "static":
         (root / name).mkdir(parents=True, exist_ok=True)
         (root / name / "notiz.txt").write_text(word, encoding="utf-8")
@@ -91,13 +109,16 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 )
 @given(edits=st.lists(EDITS, min_size=1, max_size=5))
 @example(edits=[("rename", "a.md", "b.md"), ("body", "a.md", "Ruhe"), ("title", "b.md", "Zeit")])
+@example(edits=[("template", "_worksheet.html", "Ruhe"), ("template", "_macros.html", "Zeit"), ("untemplate", "_worksheet.html", "")])
+@example(edits=[("template", "base.html", "Ruhe"), ("template", "tag.html", "Zeit"), ("untemplate", "base.html", "")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
         make_site(root, {}, SITE_YML + "theme: mein\n")
         (root / "themes/mein/templates").mkdir(parents=True)
-        for name in ("a.md", "b.md", "c.md"):
+        for name in ("a.md", "b.md"):
             write_essay(root, name, "Essay")
+        write_essay(root, "c.md", "Blatt", extra=WORKSHEET)
         assert run("build", "-s", str(root)).exit_code == 0
         memory = MemoryCache()
         for edit in edits:
