@@ -45,8 +45,8 @@ def render_one(output: Output, env: jinja2.Environment) -> bytes:
 
 
 Stamp = tuple[int, int]  # a file's (size, mtime_ns)
-# A rendered file: its stamp, and whether it was staged (False: the output folder already held these bytes).
-Staged = tuple[int, int, bool]
+# A rendered file: its stamp, and where it was staged (None: the output folder already held these bytes).
+Staged = tuple[int, int, str | None]
 
 
 def render_outputs(
@@ -74,8 +74,10 @@ def render_files(
 ) -> dict[str, Staged]:
     """Render outputs into files below `into` (their bytes never travel between processes).
 
-    With `against` (the output folder), a file whose bytes are already there is not staged: its stamp there
-    is returned instead. The comparison happens where the bytes are, in the rendering processes.
+    Files are staged at their own path below `into`, so that a first build can make the staging folder the
+    output folder. With `against` (an output folder that has files), a file whose bytes are already there is
+    not staged: its stamp there is returned instead (the comparison happens where the bytes are, in the
+    rendering processes); the others are staged under flat names, with no folders to make and remove.
     """
     return cast(dict[str, Staged], _render(outputs, env, jobs, progress, into, against, heavy))
 
@@ -125,8 +127,12 @@ def _render_chunk(
             done.append((index, data))
             continue
         rel = urls.output_path(outputs[index].url)
-        there = _holding(os.path.join(against, rel), data) if against is not None else None
-        done.append((index, (*there, False) if there else (*_write(os.path.join(into, rel), data, made), True)))
+        if against is None:
+            done.append((index, (*_write(os.path.join(into, rel), data, made), rel)))
+            continue
+        there = _holding(os.path.join(against, rel), data)
+        name = str(index)
+        done.append((index, (*there, None) if there else (*_write(os.path.join(into, name), data, made), name)))
     return done, problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat as stat_module
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,11 +79,11 @@ def apply(
 ) -> tuple[WriteReport, Record]:
     """Move staged files into `out`, remove stale ones, and return the report and new record.
 
-    `staged` holds each rendered file's stamp and whether it was staged (see render_files): a file that
-    was not is already in `out` with its bytes. Moving a file keeps its mtime.
+    `staged` holds each rendered file's stamp and where below `staging` it is (see render_files); a file
+    that was not staged is already in `out` with its bytes. Moving a file keeps its mtime.
     """
     try:
-        if len(staged) == len(keys) and all(s[2] for s in staged.values()) and absent_or_empty(out):
+        if len(staged) == len(keys) and all(s[2] == p for p, s in staged.items()) and absent_or_empty(out):
             # A first build: the staging folder becomes the output folder in one step.
             if out.is_dir():
                 out.rmdir()
@@ -120,11 +121,11 @@ def _move_staged(staging: Path, out: Path, staged: Mapping[str, Staged]) -> tupl
     same: dict[str, Stamp] = {}
     made: set[str] = set()
     for path in sorted(staged):
-        size, mtime, is_staged = staged[path]
-        if not is_staged:
+        size, mtime, name = staged[path]
+        if name is None:
             same[path] = size, mtime
             continue
-        source, target = os.path.join(staging, path), os.path.join(out, path)
+        source, target = os.path.join(staging, name), os.path.join(out, path)
         folder = os.path.dirname(target)
         if folder not in made:
             _make_dir(Path(folder))
@@ -135,8 +136,13 @@ def _move_staged(staging: Path, out: Path, staged: Mapping[str, Staged]) -> tupl
 
 
 def _make_dir(folder: Path) -> None:
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+    """Make sure `folder` is a real folder: a link or file in its place is removed (never written through)."""
+    try:
+        if stat_module.S_ISDIR(os.lstat(folder).st_mode):
+            return  # the usual case, in one system call
         folder.unlink()
+    except FileNotFoundError:
+        pass
     folder.mkdir(parents=True, exist_ok=True)
 
 
