@@ -122,14 +122,16 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
 
 
 def template_cache(config: SiteConfig) -> TemplateCache | None:
-    """Return the cache of compiled templates in .ssg-cache/templates/, one folder per ssg version.
+    """Return the cache of compiled templates in .ssg-cache/templates/, one folder per ssg version and config.
 
-    Jinja checks each entry against its template's source; the folder's name covers the rest (ssg's
-    environment settings, Jinja's and Python's versions), and other versions' folders are removed.
+    Jinja checks each entry against its template's source; the folder's name covers the rest: ssg's
+    environment settings, Jinja's and Python's versions, and the site's configuration, because Jinja
+    evaluates filters on constants when it compiles (`{{ '/static/style.css' | url }}` becomes the URL
+    under the base_url of that moment). Other folders are removed.
     """
     try:
         folder = cache_dir(config) / TEMPLATES_FOLDER
-        current = folder / code_version().replace("+", "-")
+        current = folder / fingerprint([code_version(), config])
         if not current.is_dir():
             if folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)

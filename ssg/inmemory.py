@@ -24,6 +24,7 @@ from ssg.cache import BuildCache
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
 from ssg.errors import SsgError
+from ssg.fingerprint import code_version, fingerprint
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
 from ssg.theme import References
@@ -42,6 +43,15 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self.codes: dict[str, bytes] = {}
+        self.config_key = ""
+
+    def for_config(self, config: SiteConfig) -> CompiledTemplates:
+        """Return this cache, emptied if the configuration changed: Jinja folds filters on constants into code."""
+        key = fingerprint([code_version(), config])
+        if key != self.config_key:
+            self.codes.clear()
+            self.config_key = key
+        return self
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.codes.get(bucket.key)
@@ -85,7 +95,7 @@ def render_site(
     """
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
-    compiled, references = (memory.templates, memory.references) if memory else (None, None)
+    compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
     site = load_site(config, options, report, memo, sources, compiled, references)
     known = memory.files if memory else {}
     if memory is not None and sources is not None:

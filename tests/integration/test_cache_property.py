@@ -97,7 +97,11 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
     elif kind == "touch" and path.exists():
         path.write_bytes(path.read_bytes())  # same bytes, new modification time
     elif kind == "site":
-        (root / "site.yml").write_text(SITE_YML.replace("Testjournal", word) + "theme: mein\n", encoding="utf-8")
+        # The title, and the base URL's path (which templates fold into constants when they are compiled).
+        site = SITE_YML.replace("Testjournal", word)
+        if len(word) % 2:
+            site = site.replace("https://example.org/", "https://example.org/journal/")
+        (root / "site.yml").write_text(site + "theme: mein\n", encoding="utf-8")
 
 
 # Fixed examples under CI (a red CI should mean a change broke something); random ones locally.
@@ -111,6 +115,7 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("rename", "a.md", "b.md"), ("body", "a.md", "Ruhe"), ("title", "b.md", "Zeit")])
 @example(edits=[("template", "_worksheet.html", "Ruhe"), ("template", "_macros.html", "Zeit"), ("untemplate", "_worksheet.html", "")])
 @example(edits=[("template", "base.html", "Ruhe"), ("template", "tag.html", "Zeit"), ("untemplate", "base.html", "")])
+@example(edits=[("site", "", "Ruhe"), ("site", "", "Zeit"), ("body", "a.md", "Ruhe")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
