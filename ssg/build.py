@@ -165,7 +165,8 @@ def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
                     problems.append(Problem(str(path.relative_to(config.root)), None, message))
                     continue
                 url = prefix + rel
-                found.setdefault(url, Output(url, data=path.read_bytes(), source=str(path)))
+                shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+                found.setdefault(url, Output(url, data=path.read_bytes(), source=shown))
     if problems:
         raise SsgError(problems)
     return [found[u] for u in sorted(found)]

@@ -20,18 +20,37 @@ Progress = Callable[[int], None]
 
 
 def output_paths(outputs: Sequence[Output]) -> list[str]:
-    """Return each output's file path; raise SsgError if two outputs want the same file."""
+    """Return each output's file path; raise SsgError if two outputs want the same file, or one's file is
+    another's folder (feed.xml and feed.xml/index.html)."""
     owners: dict[str, Output] = {}
     problems = []
     for output in outputs:
         path = urls.output_path(output.url)
         other = owners.setdefault(path, output)
         if other is not output:
-            message = f"two pages want the same file {path} ({other.source or 'site'} and {output.source or 'site'})"
-            problems.append(Problem(output.source or str(path), None, message))
+            problems.append(_clash(other, output, "{} and {} both want the file " + path))
+    folders: set[str] = set()
+    for path in owners:
+        end = path.rfind("/")
+        while end > 0:
+            path = path[:end]
+            if path in folders:
+                break  # and so are the folders above it
+            folders.add(path)
+            end = path.rfind("/")
+    for path in sorted(folders & owners.keys()):
+        inside = next(o for p, o in owners.items() if p.startswith(path + "/"))
+        problems.append(_clash(owners[path], inside, "{} wants the file " + path + ", which {} needs as a folder"))
     if problems:
         raise SsgError(problems)
     return list(owners)
+
+
+def _clash(first: Output, second: Output, message: str) -> Problem:
+    """Name two outputs that want one place: by their source files, or as pages whose URLs site.yml sets."""
+    where = second.source or first.source or "site.yml"
+    hint = "" if first.source or second.source else ": change 'urls' in site.yml"
+    return Problem(where, None, message.format(first.source or first.url, second.source or second.url) + hint)
 
 
 def render_one(output: Output, env: jinja2.Environment) -> bytes:

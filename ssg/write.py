@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssg.errors import Problem, SsgError
 from ssg.render import Staged, Stamp
 
 # What ssg wrote at a path last time: (cache key, size, mtime_ns).
@@ -90,9 +91,11 @@ def apply(
             os.rename(staging, out)
             record = {p: (keys[p], *staged[p][:2]) for p in keys}
             return WriteReport(len(keys), 0, 0, ()), record
+        cleared = _clear_the_way(out, [p for p, s in staged.items() if s[2] is not None], previous, clean)
         written, same = _move_staged(staging, out, staged)
         if clean or len(keys) != len(previous) or any(p not in previous for p in keys):
             removed, kept = _remove_stale(out, keys, previous, clean)
+            removed += cleared
         else:
             # The same files as last time: nothing to remove, and no need to walk the whole folder for
             # files ssg did not make (they are reported when the site's set of files changes, or with --clean).
@@ -113,6 +116,51 @@ def absent_or_empty(out: Path) -> bool:
         return False
     with os.scandir(out) as entries:
         return not any(entries)
+
+
+def _clear_the_way(out: Path, paths: list[str], previous: Record, clean: bool) -> int:
+    """Before anything moves: remove what stands where the site puts a file or needs a folder.
+
+    A folder where a file goes, or a file (or link) where a folder goes, is removed if ssg made all of it
+    (a stale page) or with --clean; otherwise the build stops naming it, with the output untouched.
+    Return how many files were removed.
+    """
+    base = str(out)
+    blockers: dict[str, bool] = {}  # path below out -> whether it is a folder
+    seen: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            here = "/".join(parts[:depth])
+            if here in seen:
+                continue
+            seen.add(here)
+            try:
+                mode = os.lstat(os.path.join(base, here)).st_mode
+            except FileNotFoundError:
+                break  # nothing stands below it either
+            is_folder = stat_module.S_ISDIR(mode)
+            if is_folder == (depth == len(parts)):  # a folder for the file, or not a folder on the way
+                blockers[here] = is_folder
+                break
+    foreign = []
+    for here, is_folder in sorted(blockers.items()):
+        made = [f"{folder}{name}" for folder, name in _files(base, here + "/")] if is_folder else [here]
+        if not clean and not all(m in previous for m in made):
+            what = "a folder stands where the site puts a file" if is_folder else "stands where the site needs a folder"
+            message = f"{what}, and ssg did not make it: move it away, or build with --clean"
+            foreign.append(Problem(str(out / here), None, message))
+    if foreign:
+        raise SsgError(foreign)
+    removed = 0
+    for here, is_folder in blockers.items():
+        if is_folder:
+            removed += len(_files(base, here + "/"))
+            shutil.rmtree(os.path.join(base, here))
+        else:
+            removed += 1
+            os.unlink(os.path.join(base, here))
+    return removed
 
 
 def _move_staged(staging: Path, out: Path, staged: Mapping[str, Staged]) -> tuple[int, dict[str, Stamp]]:

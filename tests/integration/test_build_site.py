@@ -263,6 +263,57 @@ def test_a_template_edit_rewrites_only_the_pages_made_with_it(tmp_path: Path) ->
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
 
 
+def test_what_stands_in_the_way_stops_the_build_before_anything_moves(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static/notizen").write_text("eine Datei", encoding="utf-8")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    # A folder of the user's where a page goes: the build stops, naming it, and changes nothing.
+    (out / "feed.json").unlink()
+    (out / "feed.json").mkdir()
+    (out / "feed.json/mein.txt").write_text("meins", encoding="utf-8")
+    (tmp_path / "essays/b.md").write_text(essay("B", body="Ein neuer Text."), encoding="utf-8")
+    before = tree_digest(out)
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{out / 'feed.json'}: a folder stands where the site puts a file" in result.output
+    assert tree_digest(out) == before
+    # A file ssg made where a folder is now needed goes without asking: it is a stale page of the site.
+    (tmp_path / "static/notizen").unlink()
+    (tmp_path / "static/notizen").mkdir()
+    (tmp_path / "static/notizen/a.txt").write_text("im Ordner", encoding="utf-8")
+    assert run("build", "-s", str(tmp_path)).exit_code == 1  # the user's folder still stands
+    result = run("build", "-s", str(tmp_path), "--clean")
+    assert result.exit_code == 0, result.output
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+    # Without --clean, too, once nothing of the user's is in the way.
+    (tmp_path / "static/notizen/a.txt").unlink()
+    (tmp_path / "static/notizen").rmdir()
+    (tmp_path / "static/notizen").write_text("wieder eine Datei", encoding="utf-8")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    shutil.rmtree(tmp_path / "clean")
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    ("urls", "expected"),
+    [
+        ("urls:\n  archive: feed.xml\n", "site.yml: /feed.xml wants the file feed.xml, which /feed.xml/ needs as a folder"),
+        ("urls:\n  tags: archiv\n", "site.yml: /archiv/ and /archiv/ both want the file archiv/index.html"),
+    ],
+)
+def test_url_words_that_clash_with_other_pages_are_refused(tmp_path: Path, urls: str, expected: str) -> None:
+    make_site(tmp_path, {"a.md": essay("A", tags="[Eins]")}, SITE_YML + urls)
+    for command in ("build", "check"):
+        result = run(command, "-s", str(tmp_path))
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert expected.replace("site.yml: ", "") in result.output, result.output
+    assert not (tmp_path / "_site").exists()
+
+
 def test_foreign_files_are_kept_unless_clean(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0
