@@ -282,7 +282,10 @@ def new_command(title: str, site_dir: Path) -> None:
     Example:
       ssg new "Über Größe"      creates essays/ueber-groesse.md
     """
-    path = new_essay(site_dir, title, date.today())
+    try:
+        path = new_essay(site_dir, title, date.today())
+    except OSError as exc:
+        raise click.ClickException(_cannot_write(exc, site_dir)) from None
     click.echo(f"Created {path}")
 
 
@@ -296,9 +299,17 @@ def init_command(folder: Path, title: str) -> None:
     Example:
       ssg init mein-journal && cd mein-journal && ssg build
     """
-    for path in init_site(folder, title, date.today()):
+    try:
+        created = init_site(folder, title, date.today())
+    except OSError as exc:
+        raise click.ClickException(_cannot_write(exc, folder)) from None
+    for path in created:
         click.echo(f"Created {path}")
     click.echo(f"Next: cd {folder} && ssg serve")
+
+
+def _cannot_write(exc: OSError, where: Path) -> str:
+    return f"cannot write {exc.filename or where}: {exc.strerror or exc}"
 
 
 __all__ = ["SsgError", "main"]

@@ -139,7 +139,10 @@ def _render_chunk(
         except SsgError as exc:
             problems.extend(exc.problems)
             continue
-        except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except RecursionError as exc:
+            problems.append(template_problem(exc, outputs[index].template))
+            continue
+        except (jinja2.TemplateError, LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             problems.append(template_problem(exc))
             continue
         if into is None:

@@ -302,7 +302,7 @@ def _translator(strings: dict[str, str]) -> Any:
     return t
 
 
-def template_problem(exc: Exception) -> Problem:
+def template_problem(exc: Exception, name: str | None = None) -> Problem:
     """Turn a Jinja error into a Problem naming the template file and line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Problem(exc.filename or exc.name or "template", exc.lineno, f"template error: {exc.message}")
@@ -310,7 +310,11 @@ def template_problem(exc: Exception) -> Problem:
         return Problem(str(exc.name or "template"), None, "template not found")
     frame = _template_frame(exc)
     message = f"template error: {exc}" if str(exc) else f"template error: {type(exc).__name__}"
-    return Problem(frame[0], frame[1], message) if frame else Problem("template", None, message)
+    if isinstance(exc, RecursionError):
+        # Most often an override that extends itself: {% extends "essay.html" %} in essay.html.
+        message = "template error: a template extends, includes or imports itself, directly or through others"
+        message += f" (an override extends the default's template as \"!default/{name}\")" if name else ""
+    return Problem(frame[0], frame[1], message) if frame else Problem(name or "template", None, message)
 
 
 def _template_frame(exc: Exception) -> tuple[str, int] | None:

@@ -34,9 +34,13 @@ class WriteReport:
 def staging_dir(out: Path) -> Path:
     """Return a fresh, empty staging folder beside the output folder."""
     staging = out.parent / f".{out.name}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        message = f"cannot write the output folder here ({exc.strerror or exc}): choose another 'output' or -o"
+        raise SsgError([Problem(str(out), None, message)]) from None
     return staging
 
 

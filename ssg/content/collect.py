@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -39,7 +40,11 @@ def _scan(folder: str, linked: bool, depth: int = 0) -> list[tuple[str, bool]]:
         if entry.name.startswith((".", "_")) or entry.name.endswith("~"):
             continue
         through_link = linked or entry.is_symlink()
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+        except OSError:  # a link that leads to itself: reading it reports that
+            is_dir = False
+        if is_dir:
             if depth < 20:  # a link loop ends here
                 found.extend(_scan(entry.path, through_link, depth + 1))
         elif entry.name.endswith(".md"):
@@ -177,11 +182,18 @@ def _with_body(essay: Essay, raw: bytes | None, path: str) -> Essay:
 
 
 def _read(path: str, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:
-    if linked and not _inside(Path(path), config.root):
+    try:
+        outside = linked and not _inside(Path(path), config.root)
+    except (RuntimeError, OSError):  # pathlib's word for a link loop
+        return None, Problem(rel, None, "is a link that leads back to itself: remove it")
+    if outside:
         return None, Problem(rel, None, "is a link to a file outside the site folder (not allowed)")
     try:
-        with open(path, "rb", buffering=0) as handle:  # unbuffered: one read for the whole file
-            return handle.read(), None
+        # Not blocking: opening a named pipe would otherwise wait for a writer.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None, Problem(rel, None, "is not a regular file (a pipe, socket or device): remove it")
+            return handle.read(), None  # unbuffered: one read for the whole file
     except OSError as exc:
         return None, Problem(rel, None, f"cannot read file: {exc.strerror}")
 

@@ -183,3 +183,51 @@ def test_a_file_name_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "essays/caf\ufffd.md: the file name is not valid UTF-8: rename it" in result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ('{% extends "essay.html" %}\n', "essay.html:1: template error: a template extends, includes or imports itself"),
+        ('{% extends "!default/essay.html" %}\n{% block content %}\n{{ 1 / 0 }}\n{% endblock %}\n',
+         "essay.html:3: template error: division by zero"),
+        ('{% extends "!default/essay.html" %}\n{% block content %}\n\n{{ 10.0 ** 1000 }}\n{% endblock %}\n',
+         "essay.html:4: template error: (34, 'Numerical result out of range')"),
+    ],
+)
+def test_any_failing_template_names_its_file_and_line(tmp_path: Path, template: str, expected: str) -> None:
+    output, code = build_then_break(tmp_path, "themes/default/templates/essay.html", template)
+    assert code == 1 and expected in output, output
+    assert "internal error" not in output
+
+
+def test_a_link_loop_or_a_pipe_among_the_essays_is_named_not_waited_for(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    make_site(tmp_path, {"gut.md": GOOD})
+    (tmp_path / "essays/selbst.md").symlink_to("selbst.md")
+    os.mkfifo(tmp_path / "essays/rohr.md")
+    for command in ("build", "check"):
+        # In a process of its own: opening the pipe for reading would wait for a writer forever.
+        done = subprocess.run(
+            [sys.executable, "-m", "ssg", command, "-s", str(tmp_path)], capture_output=True, text=True, timeout=120
+        )
+        output = done.stdout + done.stderr
+        assert done.returncode == 1 and "internal error" not in output, output
+        assert "rohr.md" in output and "is not a regular file" in output
+        assert "selbst.md" in output and "is a link that leads back to itself" in output
+    assert not (tmp_path / "_site").exists()
+
+
+def test_places_that_cannot_be_written_are_named(tmp_path: Path) -> None:
+    make_site(tmp_path, {"gut.md": GOOD})
+    (tmp_path / "eine-datei").write_text("x", encoding="utf-8")
+    result = run("build", "-s", str(tmp_path), "-o", str(tmp_path / "eine-datei/out"))
+    assert result.exit_code == 1 and "cannot write the output folder here (Not a directory)" in result.output
+    result = run("init", str(tmp_path / "eine-datei/neu"))
+    assert result.exit_code == 1 and "cannot write" in result.output and "Not a directory" in result.output
+    result = run("new", "a" * 300, "-s", str(tmp_path))
+    assert result.exit_code == 1 and "File name too long" in result.output
+    assert not list(tmp_path.glob(".*staging*"))
