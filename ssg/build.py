@@ -222,7 +222,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     with report.step("read"):
         sources = _read_sources(config, index, options.cache)
         inputs = input_digest(config, options, sources)
-        check_output_dir(config)
+        check_folders(config)
     last = index.plans.get(out)
     if options.cache and not options.clean and last is not None and last.inputs == inputs:
         # The same inputs as the last build, whose files are all still as written: nothing can differ.
@@ -301,14 +301,27 @@ def tune_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def check_output_dir(config: SiteConfig) -> None:
-    """Refuse an output folder that would overwrite the site's own files."""
+def check_folders(config: SiteConfig) -> None:
+    """Refuse an output folder that would overwrite the site's own files, and a static folder that would
+    publish them (essays, drafts among them, themes, the cache)."""
     out, root = config.output.resolve(), config.root.resolve()
-    protected = [root, config.essays_dir.resolve(), (root / "themes").resolve(), (root / config.static).resolve()]
+    essays, themes, cache = config.essays_dir.resolve(), (root / "themes").resolve(), (root / CACHE_FOLDER).resolve()
+    static = (root / config.static).resolve()
+    problems = []
+    protected = [root, essays, themes, static, cache]
     if out in protected or out in root.parents or any(p in out.parents for p in protected[1:]):
         message = f"output folder {out} would overwrite the site's own files: choose another 'output'"
-        raise SsgError([Problem("site.yml", None, message)])
+        problems.append(Problem("site.yml", None, message))
+    elif out.exists() and not out.is_dir():
+        problems.append(Problem("site.yml", None, f"output folder {out} is a file: choose another 'output'"))
+    own = [essays, themes, cache, out]
+    if static == root or static in root.parents or any(f == static or static in f.parents for f in own) or (
+        essays in static.parents
+    ):
+        message = f"'static' folder {static} would publish the site's own files (essays, themes, cache or output): "
+        problems.append(Problem("site.yml", None, message + "give it a folder of its own"))
+    if problems:
+        raise SsgError(problems)
 
 
-_check_output_dir = check_output_dir  # the name ssg.check imports
 __all__ = ["BuildOptions", "BuildReport", "build", "cache_dir", "load_site", "plan_all"]

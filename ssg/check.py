@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ssg import urls
-from ssg.build import BuildOptions, BuildReport, check_output_dir
+from ssg.build import BuildOptions, BuildReport, check_folders
 from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import essay_files
@@ -53,7 +53,7 @@ def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
     report = BuildReport()
     try:
         rendered = render_site(config, BuildOptions(), report)
-        check_output_dir(config)
+        check_folders(config)
     except SsgError as exc:
         return finish([*report.warnings, *exc.problems], strict)
     site = _index(config, rendered)

@@ -13,6 +13,7 @@ from ssg.build import (
     BuildReport,
     Plan,
     ProgressFactory,
+    check_folders,
     is_heavy,
     keys_of,
     load_site,
@@ -93,6 +94,7 @@ def render_site(
     too, when only the text of an essay or two changed, `early` first gets the site with just their
     own pages rendered anew (list pages still as before), so a preview can show the edit at once.
     """
+    check_folders(config)  # a static folder that would publish the essays' sources is refused here, too
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
     compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)

@@ -231,3 +231,23 @@ def test_places_that_cannot_be_written_are_named(tmp_path: Path) -> None:
     result = run("new", "a" * 300, "-s", str(tmp_path))
     assert result.exit_code == 1 and "File name too long" in result.output
     assert not list(tmp_path.glob(".*staging*"))
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ("static: essays\n", "'static' folder {root}/essays would publish the site's own files"),
+        ("static: essays/bilder\n", "'static' folder {root}/essays/bilder would publish"),
+        ("static: .\n", "'static' folder {root} would publish"),
+        ("output: .ssg-cache\n", "output folder {root}/.ssg-cache would overwrite the site's own files"),
+        ("output: eine-datei\n", "output folder {root}/eine-datei is a file"),
+    ],
+)
+def test_folders_that_would_publish_or_overwrite_the_sites_own_files(tmp_path: Path, settings: str, expected: str) -> None:
+    make_site(tmp_path, {"gut.md": GOOD, "entwurf.md": essay("Entwurf", draft="true")}, SITE_YML + settings)
+    (tmp_path / "essays/bilder").mkdir()
+    (tmp_path / "eine-datei").write_text("bleibt", encoding="utf-8")
+    for command in ("build", "check"):
+        result = run(command, "-s", str(tmp_path))
+        assert result.exit_code == 1 and expected.format(root=tmp_path) in result.output, result.output
+    assert not (tmp_path / "_site").exists() and (tmp_path / "eine-datei").read_text(encoding="utf-8") == "bleibt"
