@@ -14,6 +14,8 @@ MAX_ALIASES = 100
 class LineMap(dict[str, Any]):
     """A dict from YAML that knows the 1-based line of each key (`line_of`)."""
 
+    raw: dict[str, str] | None = None  # as written, for plain values YAML read as something else than text
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.line = 0
@@ -23,14 +25,24 @@ class LineMap(dict[str, Any]):
         """Return the line of `key`, or the mapping's own line when absent."""
         return self.key_lines.get(key, self.line)
 
+    def written(self, key: str) -> str | None:
+        """Return the value of `key` as written in the file, if YAML read it as a number, date or yes/no."""
+        return self.raw.get(key) if self.raw else None
+
 
 class LineList(list[Any]):
     """A list from YAML that knows the 1-based line of each item."""
+
+    raw: dict[int, str] | None = None  # as written, for plain items YAML read as something else than text
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.line = 0
         self.item_lines: list[int] = []
+
+    def written(self, index: int) -> str | None:
+        """Return item `index` as written in the file, if YAML read it as a number, date or yes/no."""
+        return self.raw.get(index) if self.raw else None
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
@@ -135,6 +147,11 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             self.recursive_objects[node] = None
             items.extend(self._build(child) for child in node.value)
             del self.recursive_objects[node]
+            for index, (item, child) in enumerate(zip(items, node.value, strict=True)):
+                if item.__class__ is not str and item is not None and isinstance(child, yaml.ScalarNode):
+                    if items.raw is None:
+                        items.raw = {}
+                    items.raw[index] = child.value
             items.item_lines = [c.start_mark.line + 1 + self.line_offset for c in node.value]
             return items
         return self.construct_object(node, deep=True)
@@ -148,8 +165,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 )
             skey = str(key)
             _refuse_duplicate(mapping, skey, key_node)
-            mapping[skey] = self._build(value_node)
+            value = mapping[skey] = self._build(value_node)
             mapping.key_lines[skey] = key_node.start_mark.line + 1 + self.line_offset
+            if value.__class__ is not str and value is not None and isinstance(value_node, yaml.ScalarNode):
+                if mapping.raw is None:
+                    mapping.raw = {}
+                mapping.raw[skey] = value_node.value
 
 
 def _refuse_duplicate(mapping: LineMap, key: str, key_node: yaml.Node) -> None:

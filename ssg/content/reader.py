@@ -36,16 +36,22 @@ class Reader:
                 self.warn(data.line_of(key), f"{where}unknown key '{key}' (ignored; known: {options})")
 
     def text(self, data: LineMap, key: str, where: str = "", required: bool = False) -> str:
-        """Return a string value ('' when absent); numbers are accepted as text."""
+        """Return a string value ('' when absent).
+
+        A plain value YAML reads as a number, date or yes/no is taken as written: `title: 12:30` is "12:30",
+        not the 750 of YAML's base 60.
+        """
         value = data.get(key, _MISSING)
         if value is _MISSING or value is None:
             if required:
                 self.error(data.line_of(key), f"{where}'{key}' is missing")
             return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(data.line_of(key), f"{where}'{key}' must be text")
-            return ""
-        result = str(value).strip()
+        if not isinstance(value, str):
+            value = data.written(key)
+            if value is None:
+                self.error(data.line_of(key), f"{where}'{key}' must be text")
+                return ""
+        result = value.strip()
         if required and not result:
             self.error(data.line_of(key), f"{where}'{key}' must not be empty")
         return result
@@ -86,18 +92,20 @@ class Reader:
         if value is _MISSING or value is None:
             return [], []
         line = data.line_of(key)
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return [str(value).strip()], [line]
+        single = value if isinstance(value, str) else data.written(key)
+        if single is not None:
+            return [single.strip()], [line]
         if not isinstance(value, LineList):
             self.error(line, f"{where}'{key}' must be a list")
             return [], []
         items: list[str] = []
         lines: list[int] = []
-        for item, item_line in zip(value, value.item_lines, strict=True):
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
+        for index, (item, item_line) in enumerate(zip(value, value.item_lines, strict=True)):
+            text = item if isinstance(item, str) else value.written(index)
+            if text is None:
                 self.error(item_line, f"{where}'{key}' items must be text")
                 continue
-            items.append(str(item).strip())
+            items.append(text.strip())
             lines.append(item_line)
         return items, lines
 

@@ -138,8 +138,8 @@ def parse_prompts(value: Any, line: int, reader: Reader) -> tuple[Prompt, ...]:
             reader.unknown_keys(mapping, ("text", "hint"), where)
             text = reader.text(mapping, "text", where, required=True)
             hint = reader.text(mapping, "hint", where)
-        elif isinstance(item, str) and item.strip():
-            text, hint = item.strip(), ""
+        elif (written := item if isinstance(item, str) else value.written(index - 1)) and written.strip():
+            text, hint = written.strip(), ""
         else:
             reader.error(item_line, f"prompt {index} must be text or a mapping with 'text'")
             continue

@@ -128,6 +128,20 @@ def test_feeds_and_pages_escape_titles(tmp_path: Path) -> None:
     assert json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"][0]["title"] == title
 
 
+def test_text_fields_take_plain_values_as_written(tmp_path: Path) -> None:
+    # YAML reads 12:30 as 750 (base 60), 0755 as 493 and yes as true: in text fields the author meant the text.
+    text = essay("12:30", slug="0755", tags="[0x1F, yes]", summary="2026-01-01", prompts="[42]")
+    text = text.replace("prompts: [42]", "prompts: [42]\nworksheet:\n  fields:\n    - {id: w, type: choice, label: 1_000, options: [01, 1, no]}")
+    make_site(tmp_path, {"a.md": text})
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "_site/0755/index.html").read_text(encoding="utf-8")
+    assert "<h1>12:30</h1>" in page and "2026-01-01" in page and "<li>42" in page
+    assert 'href="/themen/0x1f/"' in page and 'href="/themen/yes/"' in page
+    sheet = (tmp_path / "_site/0755/arbeitsblatt/index.html").read_text(encoding="utf-8")
+    assert all(f'value="{option}"' in sheet for option in ("01", "1", "no")) and "1_000" in sheet
+
+
 def test_umlaut_titles_make_transliterated_slugs(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("Über Größe", body="## Schöne Grüße\n\nText.")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0

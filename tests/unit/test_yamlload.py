@@ -86,3 +86,11 @@ def test_plain_values_mean_what_pyyaml_says(scalar: str) -> None:
 def test_a_lone_equals_sign_or_merge_mark_is_text() -> None:
     # PyYAML itself fails on these ("could not determine a constructor"): an author means the characters.
     assert yamlload.load("a: =\nb: <<\n") == {"a": "=", "b": "<<"}
+
+
+def test_plain_values_keep_how_they_were_written() -> None:
+    data = yamlload.load("a: 12:30\nb: Text\nc: [0x1F, x, yes, 2026-01-01]\nd: ~\ne: {f: 0755}\n")
+    assert data["a"] == 750 and data.written("a") == "12:30"
+    assert data.written("b") is None and data.written("d") is None  # text, and null, need no second form
+    assert [data["c"].written(i) for i in range(4)] == ["0x1F", None, "yes", "2026-01-01"]
+    assert data["e"].written("f") == "0755" and data.written("e") is None
