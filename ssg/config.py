@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from ssg import yamlload
+from ssg.content.reader import control_problem
 from ssg.errors import ConfigError, Problem
 
 CONFIG_FILE = "site.yml"
@@ -113,7 +114,7 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
         if key in _SECTIONS:
             values[key] = _section(_SECTIONS[key], key, value, line, problems)
         elif key in _SIMPLE:
-            values[key] = _coerce(SiteConfig, key, value, line, problems)
+            values[key] = _coerce(SiteConfig, key, value, line, problems, data.written(key))
         else:
             problems.append(Problem(rel, line, f"unknown setting '{key}' (ignored)", "warning"))
     config = _finish(root, values, data, problems)
@@ -131,14 +132,19 @@ def _field_type(cls: type[Any], name: str) -> type[Any]:
     return _ANNOTATION_TYPES[str(annotation)]
 
 
-def _coerce(cls: type[Any], key: str, value: Any, line: int, problems: list[Problem]) -> Any:
+def _coerce(cls: type[Any], key: str, value: Any, line: int, problems: list[Problem], written: str | None) -> Any:
+    """Return `value` as the setting's type; text settings take a plain value as written (12:30, not 750)."""
     expected = _field_type(cls, key)
     if expected is bool and isinstance(value, bool):
         return value
     if expected is int and isinstance(value, int) and not isinstance(value, bool):
         return value
-    if expected is str and isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value).strip()
+    if expected is str and (isinstance(value, str) or written is not None):
+        text = (value if isinstance(value, str) else str(written)).strip()
+        if (problem := control_problem(text)) is not None:
+            problems.append(Problem(CONFIG_FILE, line, f"'{key}' {problem}"))
+            return None
+        return text
     if expected is str and value is None:
         return ""
     problems.append(Problem(CONFIG_FILE, line, f"'{key}' must be {_TYPE_NAMES[expected]}"))
@@ -162,7 +168,7 @@ def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Pr
             msg = f"unknown setting '{name}.{key}' (ignored)"
             problems.append(Problem(CONFIG_FILE, item_line, msg, "warning"))
             continue
-        coerced = _coerce(cls, key, item, item_line, problems)
+        coerced = _coerce(cls, key, item, item_line, problems, value.written(key))
         if coerced is not None:
             kwargs[key] = coerced
     return cls(**kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ssg import yamlload
+from ssg.content.reader import CONTROL_CHARACTERS, control_problem
 from ssg.errors import ContentError
 
 _OPEN = "---"
@@ -16,7 +17,12 @@ def normalize(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError(path, line, "file is not valid UTF-8 (save it as UTF-8)") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    found = CONTROL_CHARACTERS.search(text)
+    if found is not None:
+        problem = control_problem(found.group())
+        raise ContentError(path, text.count("\n", 0, found.start()) + 1, f"the file {problem}")
+    return text
 
 
 def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,16 @@ from ssg.errors import Problem
 from ssg.yamlload import LineList, LineMap
 
 _MISSING = object()
+# Characters XML cannot carry at all and HTML only as parse errors: one of them in a title breaks the feed.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_problem(text: str) -> str | None:
+    """Return what is wrong if `text` holds a control character pages and feeds cannot carry."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return f"contains the control character U+{ord(found.group()):04X}, which pages and feeds cannot carry: remove it"
 
 
 @dataclass
@@ -54,6 +65,9 @@ class Reader:
         result = value.strip()
         if required and not result:
             self.error(data.line_of(key), f"{where}'{key}' must not be empty")
+        if (problem := control_problem(result)) is not None:
+            self.error(data.line_of(key), f"{where}'{key}' {problem}")
+            return ""
         return result
 
     def number(self, data: LineMap, key: str, where: str, default: float | None) -> float | None:
@@ -94,6 +108,9 @@ class Reader:
         line = data.line_of(key)
         single = value if isinstance(value, str) else data.written(key)
         if single is not None:
+            if (problem := control_problem(single)) is not None:
+                self.error(line, f"{where}'{key}' {problem}")
+                return [], []
             return [single.strip()], [line]
         if not isinstance(value, LineList):
             self.error(line, f"{where}'{key}' must be a list")
@@ -104,6 +121,9 @@ class Reader:
             text = item if isinstance(item, str) else value.written(index)
             if text is None:
                 self.error(item_line, f"{where}'{key}' items must be text")
+                continue
+            if (problem := control_problem(text)) is not None:
+                self.error(item_line, f"{where}'{key}' {problem}")
                 continue
             items.append(text.strip())
             lines.append(item_line)

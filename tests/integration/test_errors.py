@@ -41,6 +41,9 @@ CASES = [
     ("duplicate slug", "essays/zwei.md", essay("Gut"), "slug 'gut' is already used by essays/gut.md"),
     ("not a mapping", "essays/kaputt.md", "---\n- a\n- b\n---\n", "essays/kaputt.md:2: front matter must be a mapping"),
     ("prompts not a list", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\nprompts: Frage?\n---\n", ":4: 'prompts'"),
+    ("control in title", "essays/kaputt.md", '---\ntitle: "N\\x01"\ndate: 2026-01-01\n---\n', ":2: 'title' contains the control"),
+    ("control in tags", "essays/kaputt.md", '---\ntitle: X\ndate: 2026-01-01\ntags: [a, "b\\x02"]\n---\n', ":4: 'tags' contains"),
+    ("control in text", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\n---\n\nEin \x01 Text\n", ":6: the file contains the control"),
     ("key twice", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\ntitle: Y\n---\n", ":4: YAML error: the key 'title'"),
     ("ui strings syntax", "themes/default/i18n/de.yml", "print: [Drucken\n", "themes/default/i18n/de.yml:2: YAML"),
     ("ui strings list", "themes/default/i18n/de.yml", "- Drucken\n", "themes/default/i18n/de.yml:1: UI strings must be"),
@@ -115,6 +118,8 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
         ("title: T\nurls:\n  tags: a/b\n", "site.yml:3: urls.tags"),
         ("title: T\ntimezone: Mars/Olympus\n", "site.yml:2: unknown time zone"),
         ("title: T\nmarkdown:\n  html: vielleicht\n", "site.yml:3: 'html' must be true or false"),
+        ('title: T\ndescription: "Neu\\x1b[31m"\n', "site.yml:2: 'description' contains the control character U+001B"),
+        ("title: T\nauthor:\n  name: \"A\\x07\"\n", "site.yml:3: 'name' contains the control character U+0007"),
     ],
 )
 def test_config_errors_name_the_line(tmp_path: Path, config: str, expected: str) -> None:
