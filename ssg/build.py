@@ -314,6 +314,10 @@ def check_folders(config: SiteConfig) -> None:
         problems.append(Problem("site.yml", None, message))
     elif out.exists() and not out.is_dir():
         problems.append(Problem("site.yml", None, f"output folder {out} is a file: choose another 'output'"))
+    if not essays.is_dir():
+        what = "is not a folder" if essays.exists() else "is missing"
+        message = f"the essays folder {what}: ssg new \"Title\" makes it with a first essay"
+        problems.append(Problem("essays", None, message))
     own = [essays, themes, cache, out]
     if static == root or static in root.parents or any(f == static or static in f.parents for f in own) or (
         essays in static.parents

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,8 +76,8 @@ class Reader:
         value = data.get(key, _MISSING)
         if value is _MISSING or value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(data.line_of(key), f"{where}'{key}' must be a number")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.error(data.line_of(key), f"{where}'{key}' must be a number (not .inf or .nan)")
             return default
         return float(value)
 

@@ -256,3 +256,18 @@ def test_folders_that_would_publish_or_overwrite_the_sites_own_files(tmp_path: P
         result = run(command, "-s", str(tmp_path))
         assert result.exit_code == 1 and expected.format(root=tmp_path) in result.output, result.output
     assert not (tmp_path / "_site").exists() and (tmp_path / "eine-datei").read_text(encoding="utf-8") == "bleibt"
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_missing_essays_folder_is_an_error_not_an_empty_site(tmp_path: Path, kind: str) -> None:
+    make_site(tmp_path, {"gut.md": GOOD})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    before = tree_digest(tmp_path / "_site")
+    (tmp_path / "essays/gut.md").unlink()
+    (tmp_path / "essays").rmdir()
+    if kind == "file":
+        (tmp_path / "essays").write_text("kein Ordner", encoding="utf-8")
+    for command in ("build", "check"):
+        result = run(command, "-s", str(tmp_path))
+        assert result.exit_code == 1 and "the essays folder is" in result.output, result.output
+    assert tree_digest(tmp_path / "_site") == before

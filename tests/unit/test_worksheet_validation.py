@@ -175,6 +175,30 @@ class Case:
 
 CASES = [
     Case(
+        "infinite maximum",
+        """
+        worksheet:
+          fields:
+            - id: netze
+              type: number
+              label: "Netze"
+              max: .inf  # <-
+        """,
+        ("'max' must be a number (not .inf or .nan)",),
+    ),
+    Case(
+        "step that is not a number",
+        """
+        worksheet:
+          fields:
+            - id: netze
+              type: number
+              label: "Netze"
+              step: .nan  # <-
+        """,
+        ("'step' must be a number",),
+    ),
+    Case(
         "id not matching the pattern",
         """
         worksheet:
