@@ -58,6 +58,16 @@ def load_theme(config: SiteConfig) -> Theme:
     return Theme(dirs=dirs, strings=_strings(dirs, config.language, config.root))
 
 
+def language_warnings(config: SiteConfig, theme: Theme) -> list[Problem]:
+    """Warn when the theme has no UI strings in the site's language: buttons and labels fall back to English."""
+    code = config.language.split("-")[0].lower()
+    if code == "en" or any((d / "i18n" / f"{code}.yml").is_file() for d in theme.dirs):
+        return []
+    message = f"the theme has no UI strings for '{code}': buttons and labels stay English"
+    message += f" (add i18n/{code}.yml to a theme)"
+    return [Problem("site.yml", None, message, "warning")]
+
+
 def _strings(dirs: tuple[Path, ...], language: str, root: Path) -> dict[str, str]:
     """Merge the UI strings: English first, then the language, then its region; a site's theme over the default."""
     merged: dict[str, str] = {}

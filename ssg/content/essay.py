@@ -148,9 +148,14 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
     title = reader.text(data, "title", required=True)
     published = _parse_date(data, "date", config, reader, required=True)
     tags, tag_lines = reader.text_list(data, "tags", "")
+    by_slug: dict[str, str] = {}
     for tag, line in zip(tags, tag_lines, strict=True):
-        if not urls.slug(tag):
+        slug = urls.slug(tag)
+        if not slug:
             reader.error(line, f"tag {tag!r} has no letters or digits to make a URL from")
+        elif by_slug.setdefault(slug, tag) != tag:
+            reader.warn(line, f"tag {tag!r} is the same tag as {by_slug[slug]!r} (one page for both): left out")
+    tags = list(by_slug.values())
     return Essay(
         source=reader.path,
         slug=_slug(data, title, config, reader),

@@ -142,6 +142,17 @@ def test_text_fields_take_plain_values_as_written(tmp_path: Path) -> None:
     assert all(f'value="{option}"' in sheet for option in ("01", "1", "no")) and "1_000" in sheet
 
 
+def test_tags_that_make_the_same_page_count_once(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A", tags="[Humor, humor, Eins, EINS, Humor]")})
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0
+    assert "essays/a.md:4: warning: tag 'humor' is the same tag as 'Humor' (one page for both): left out" in result.output
+    assert "tag 'EINS' is the same tag as 'Eins'" in result.output
+    page = (tmp_path / "_site/a/index.html").read_text(encoding="utf-8")
+    assert page.count('href="/themen/humor/"') == 1 and page.count('href="/themen/eins/"') == 1
+    assert (tmp_path / "_site/themen/humor/index.html").read_text(encoding="utf-8").count('href="/a/"') == 1
+
+
 def test_umlaut_titles_make_transliterated_slugs(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("Über Größe", body="## Schöne Grüße\n\nText.")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0

@@ -271,3 +271,11 @@ def test_a_missing_essays_folder_is_an_error_not_an_empty_site(tmp_path: Path, k
         result = run(command, "-s", str(tmp_path))
         assert result.exit_code == 1 and "the essays folder is" in result.output, result.output
     assert tree_digest(tmp_path / "_site") == before
+
+
+def test_a_language_without_ui_strings_is_a_warning(tmp_path: Path) -> None:
+    make_site(tmp_path, {"gut.md": GOOD}, SITE_YML.replace("language: de", "language: fr"))
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0
+    assert "site.yml: warning: the theme has no UI strings for 'fr'" in result.output
+    assert "no UI strings" in run("build", "-s", str(tmp_path)).output  # also when nothing changed
