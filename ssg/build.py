@@ -32,7 +32,7 @@ from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences,
 from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
-from ssg.theme import References, TemplateKeys, Theme, language_warnings, load_theme, make_environment
+from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
 from ssg.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
@@ -111,7 +111,7 @@ def load_site(
         essays, warnings = collect(config, options.selection, now, memo, options.jobs, sources)
         report.warnings.extend(warnings)
         theme = load_theme(config)
-        report.warnings.extend(language_warnings(config, theme))
+        report.warnings.extend(theme.warnings)
         env = make_environment(config, theme, compiled)
     with report.step("site"):
         site = make_site(config, essays)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +42,7 @@ class Theme:
 
     dirs: tuple[Path, ...]
     strings: dict[str, str]
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def static_dirs(self) -> tuple[Path, ...]:
@@ -55,56 +58,81 @@ def load_theme(config: SiteConfig) -> Theme:
         msg = f"theme '{config.theme}' not found (looked in {own.relative_to(config.root)}/)"
         raise TemplateError([Problem("site.yml", None, msg)])
     dirs = tuple(dict.fromkeys(d for d in (own, config.root / "themes" / "default", builtin) if d.is_dir()))
-    return Theme(dirs=dirs, strings=_strings(dirs, config.language, config.root))
-
-
-def language_warnings(config: SiteConfig, theme: Theme) -> list[Problem]:
-    """Warn when the theme has no UI strings in the site's language: buttons and labels fall back to English."""
+    strings, warnings = _strings(dirs, config.language, config.root)
     code = config.language.split("-")[0].lower()
-    if code == "en" or any((d / "i18n" / f"{code}.yml").is_file() for d in theme.dirs):
-        return []
-    message = f"the theme has no UI strings for '{code}': buttons and labels stay English"
-    message += f" (add i18n/{code}.yml to a theme)"
-    return [Problem("site.yml", None, message, "warning")]
+    if code != "en" and not any((d / "i18n" / f"{code}.yml").is_file() for d in dirs):
+        message = f"the theme has no UI strings for '{code}': buttons and labels stay English"
+        warnings.append(Problem("site.yml", None, message + f" (add i18n/{code}.yml to a theme)", "warning"))
+    return Theme(dirs=dirs, strings=strings, warnings=tuple(warnings))
 
 
-def _strings(dirs: tuple[Path, ...], language: str, root: Path) -> dict[str, str]:
-    """Merge the UI strings: English first, then the language, then its region; a site's theme over the default."""
+def _strings(dirs: tuple[Path, ...], language: str, root: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Merge the UI strings: English first, then the language, then its region; a site's theme over the default.
+
+    Raise TemplateError for broken files or placeholders; return the strings and warnings (names that have
+    no English string: typos, most likely).
+    """
     merged: dict[str, str] = {}
     problems: list[Problem] = []
+    english: dict[str, set[str]] = {}  # each English string's {placeholders}
     wanted = ["en", language.split("-")[0].lower(), language.lower()]
     for code in dict.fromkeys(wanted):
         for folder in reversed(dirs):
             path = folder / "i18n" / f"{code}.yml"
-            if path.is_file():
-                merged.update(_read_strings(path, _shown(path, root), problems))
-    if problems:
-        raise TemplateError(problems)
-    return merged
+            if not path.is_file():
+                continue
+            shown = _shown(path, root)
+            for key, text, line in _read_strings(path, shown, problems):
+                merged[key] = text
+                fields = _placeholders(text)
+                if fields is None:
+                    message = f"UI string '{key}' has a broken {{placeholder}} (write {{{{ and }}}} for braces)"
+                    problems.append(Problem(shown, line, message))
+                elif code == "en":
+                    english[key] = fields
+                elif key not in english:
+                    message = f"UI string '{key}' has no English version, so no template uses it: a typo?"
+                    problems.append(Problem(shown, line, message, "warning"))
+                elif unknown := fields - english[key]:
+                    offered = ", ".join(f"{{{f}}}" for f in sorted(english[key])) or "none"
+                    message = f"UI string '{key}' uses {{{min(unknown)}}}, which it is not given (it has: {offered})"
+                    problems.append(Problem(shown, line, message))
+    if any(p.severity == "error" for p in problems):
+        raise TemplateError([p for p in problems if p.severity == "error"])
+    return merged, problems
 
 
-def _read_strings(path: Path, shown: str, problems: list[Problem]) -> dict[str, str]:
-    """Read one i18n file: a mapping of names to texts (numbers count as text); record problems."""
+def _placeholders(text: str) -> set[str] | None:
+    """Return the names of a format string's {placeholders}; None if it is malformed."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    return {re.split(r"[.\[]", name, maxsplit=1)[0] for _, name, _, _ in parsed if name is not None}
+
+
+def _read_strings(path: Path, shown: str, problems: list[Problem]) -> list[tuple[str, str, int]]:
+    """Read one i18n file: (name, text, line) of each string (numbers count as text); record problems."""
     try:
         data = yamlload.load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         problems.append(Problem(shown, None, "file is not valid UTF-8"))
-        return {}
+        return []
     except OSError as exc:
         problems.append(Problem(shown, None, f"cannot read file: {exc.strerror or exc}"))
-        return {}
+        return []
     except yamlload.YamlError as exc:
         problems.append(Problem(shown, exc.line, exc.message))
-        return {}
+        return []
     if data is None:
-        return {}
+        return []
     if not isinstance(data, yamlload.LineMap):
         problems.append(Problem(shown, 1, "UI strings must be a mapping of 'name: text' lines"))
-        return {}
-    strings = {}
+        return []
+    strings = []
     for key, value in data.items():
         if isinstance(value, str | int | float) and not isinstance(value, bool):
-            strings[str(key)] = str(value)
+            strings.append((str(key), str(value), data.line_of(key)))
         else:
             hint = " (put it in quotes)" if value is None or isinstance(value, bool) else ""
             problems.append(Problem(shown, data.line_of(key), f"UI string '{key}' must be text{hint}"))
@@ -317,6 +345,9 @@ def template_problem(exc: Exception, name: str | None = None) -> Problem:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Problem(exc.filename or exc.name or "template", exc.lineno, f"template error: {exc.message}")
     if isinstance(exc, jinja2.TemplateNotFound):
+        including = _template_frame(exc)  # the template that asked for it, if any
+        if including:
+            return Problem(including[0], including[1], f"template error: template '{exc.name}' not found")
         return Problem(str(exc.name or "template"), None, "template not found")
     frame = _template_frame(exc)
     message = f"template error: {exc}" if str(exc) else f"template error: {type(exc).__name__}"

@@ -49,6 +49,10 @@ CASES = [
     ("ui strings list", "themes/default/i18n/de.yml", "- Drucken\n", "themes/default/i18n/de.yml:1: UI strings must be"),
     ("ui string not text", "themes/default/i18n/de.yml", "a: x\nprint: {x: 1}\nb: ja\nsave_file: no\n",
      "i18n/de.yml:2: UI string 'print' must be text\nthemes/default/i18n/de.yml:4: UI string 'save_file' must be"),
+    ("ui string placeholder", "themes/default/i18n/de.yml", 'x: y\ntag_intro: "Über {nosuch}"\n',
+     "themes/default/i18n/de.yml:2: UI string 'tag_intro' uses {nosuch}, which it is not given (it has: {name})"),
+    ("ui string brace", "themes/default/i18n/de.yml", 'tag_intro: "Über {name"\n',
+     "themes/default/i18n/de.yml:1: UI string 'tag_intro' has a broken {placeholder}"),
     ("ui strings latin-1", "themes/default/i18n/de.yml", "print: Drücken\n".encode("latin-1"), "de.yml: file is not valid"),
 ]
 
@@ -279,3 +283,19 @@ def test_a_language_without_ui_strings_is_a_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "site.yml: warning: the theme has no UI strings for 'fr'" in result.output
     assert "no UI strings" in run("build", "-s", str(tmp_path)).output  # also when nothing changed
+
+
+def test_a_ui_string_no_template_uses_is_a_warning(tmp_path: Path) -> None:
+    make_site(tmp_path, {"gut.md": GOOD})
+    (tmp_path / "themes/default/i18n").mkdir(parents=True)
+    (tmp_path / "themes/default/i18n/de.yml").write_text("archive: Sammlung\narchiev: Sammlung\n", encoding="utf-8")
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0
+    assert "themes/default/i18n/de.yml:2: warning: UI string 'archiev' has no English version" in result.output
+    assert "'archive'" not in result.output
+
+
+def test_a_missing_template_is_named_where_it_is_asked_for(tmp_path: Path) -> None:
+    template = '{% extends "!default/essay.html" %}\n{% block content %}\n{% include "fehlt.html" %}\n{% endblock %}\n'
+    output, code = build_then_break(tmp_path, "themes/default/templates/essay.html", template)
+    assert code == 1 and "themes/default/templates/essay.html:3: template error: template 'fehlt.html' not found" in output
