@@ -29,10 +29,20 @@ def essay_files(config: SiteConfig) -> list[Path]:
     return [Path(path) for path, _linked in _scan(str(config.essays_dir), False)]
 
 
-def _scan(folder: str, linked: bool, depth: int = 0) -> list[tuple[str, bool]]:
-    """Return (path, reached through a link) for every essay file below `folder`, sorted."""
+def _scan(
+    folder: str, linked: bool, depth: int = 0, seen: set[tuple[int, int]] | None = None
+) -> list[tuple[str, bool]]:
+    """Return (path, reached through a link) for every essay file below `folder`, sorted.
+
+    A folder reached again through a link (a loop, or a second way in) is read once.
+    """
     found: list[tuple[str, bool]] = []
+    seen = set() if seen is None else seen
     try:
+        status = os.stat(folder)
+        if (status.st_dev, status.st_ino) in seen:
+            return found
+        seen.add((status.st_dev, status.st_ino))
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return found
@@ -46,7 +56,7 @@ def _scan(folder: str, linked: bool, depth: int = 0) -> list[tuple[str, bool]]:
             is_dir = False
         if is_dir:
             if depth < 20:  # a link loop ends here
-                found.extend(_scan(entry.path, through_link, depth + 1))
+                found.extend(_scan(entry.path, through_link, depth + 1, seen))
         elif entry.name.endswith(".md"):
             found.append((entry.path, through_link))
     return found

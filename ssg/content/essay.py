@@ -148,6 +148,8 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
     title = reader.text(data, "title", required=True)
     published = _parse_date(data, "date", config, reader, required=True)
     tags, tag_lines = reader.text_list(data, "tags", "")
+    if isinstance(data.get("tags"), str) and "," in data["tags"]:
+        reader.warn(data.line_of("tags"), f"one tag {data['tags']!r}: several tags are a list, like [Eins, Zwei]")
     by_slug: dict[str, str] = {}
     for tag, line in zip(tags, tag_lines, strict=True):
         slug = urls.slug(tag)

@@ -299,3 +299,12 @@ def test_a_missing_template_is_named_where_it_is_asked_for(tmp_path: Path) -> No
     template = '{% extends "!default/essay.html" %}\n{% block content %}\n{% include "fehlt.html" %}\n{% endblock %}\n'
     output, code = build_then_break(tmp_path, "themes/default/templates/essay.html", template)
     assert code == 1 and "themes/default/templates/essay.html:3: template error: template 'fehlt.html' not found" in output
+
+
+def test_a_folder_link_loop_among_the_essays_reads_each_essay_once(tmp_path: Path) -> None:
+    make_site(tmp_path, {"gut.md": GOOD, "komma.md": essay("Komma", tags="Eins, Zwei")})
+    (tmp_path / "essays/schleife").symlink_to(".")
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "already used" not in result.output
+    assert "essays/komma.md:4: warning: one tag 'Eins, Zwei': several tags are a list" in result.output
