@@ -299,6 +299,8 @@ def init_command(folder: Path, title: str) -> None:
     Example:
       ssg init mein-journal && cd mein-journal && ssg build
     """
+    if not title.strip():
+        raise click.BadParameter("must not be empty: it names the site on every page", param_hint="--title")
     try:
         created = init_site(folder, title, date.today())
     except OSError as exc:

@@ -184,14 +184,17 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
     _check_language(config, data, problems)
     _check_timezone(config, data, problems)
     _check_segments(config, data, problems)
-    if config.booklet_size < 1:
-        problems.append(Problem(CONFIG_FILE, data.line_of("booklet_size"), "must be 1 or more"))
-    if config.per_page < 0:
-        problems.append(Problem(CONFIG_FILE, data.line_of("per_page"), "must be 0 (all essays) or more"))
-    if config.feed_items < 0:
-        problems.append(Problem(CONFIG_FILE, data.line_of("feed_items"), "must be 0 (all essays) or more"))
-    if config.words_per_minute <= 0:
-        problems.append(Problem(CONFIG_FILE, data.line_of("words_per_minute"), "must be positive"))
+    checks = [
+        ("title", not config.title, "must not be empty: it names the site on every page and in the feeds"),
+        ("booklet_size", config.booklet_size < 1, "must be 1 or more"),
+        ("per_page", config.per_page < 0, "must be 0 (all essays) or more"),
+        ("feed_items", config.feed_items < 0, "must be 0 (all essays) or more"),
+        ("words_per_minute", config.words_per_minute <= 0, "must be 1 or more"),
+    ]
+    for key, broken, rule in checks:
+        if broken:
+            problems.append(Problem(CONFIG_FILE, data.line_of(key), f"'{key}' {rule}"))
+    problems.sort(key=lambda p: p.line or 0)  # in the order of the file
     return config
 
 
@@ -224,6 +227,8 @@ def _check_segments(config: SiteConfig, data: yamlload.LineMap, problems: list[P
     urls = data.get("urls")
     for f in fields(UrlSegments):
         segment = getattr(config.urls, f.name)
-        if not segment or segment in (".", "..") or any(c in segment for c in "/\\?#%" + os.sep):
+        if not segment or segment in (".", "..") or any(c in segment for c in "/\\?#%" + os.sep) or (
+            len(segment.encode("utf-8")) > 200
+        ):
             line = urls.line_of(f.name) if isinstance(urls, yamlload.LineMap) else data.line
             problems.append(Problem(CONFIG_FILE, line, f"urls.{f.name} must be one plain path word"))

@@ -14,10 +14,13 @@ _GERMAN = [("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"),
 RESERVED = frozenset({"static", "404.html", "feed.xml", "feed.json", "sitemap.xml", "robots.txt"})
 
 
+MAX_SLUG = 200  # characters (ASCII): file systems allow 255 bytes for a name
+
+
 @functools.lru_cache(maxsize=4096)
 def slug(text: str) -> str:
-    """Return a lowercase ASCII slug with German transliteration."""
-    return str(_slugify(text, replacements=_GERMAN, lowercase=True))
+    """Return a lowercase ASCII slug with German transliteration, cut at a word to at most MAX_SLUG."""
+    return str(_slugify(text, replacements=_GERMAN, lowercase=True, max_length=MAX_SLUG, word_boundary=True))
 
 
 def is_safe_slug(value: str) -> bool:

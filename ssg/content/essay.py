@@ -178,6 +178,9 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
 def _slug(data: LineMap, title: str, config: SiteConfig, reader: Reader) -> str:
     explicit = reader.text(data, "slug")
     if explicit:
+        if len(explicit) > urls.MAX_SLUG:
+            reader.error(data.line_of("slug"), f"slug is too long: {len(explicit)} characters, at most {urls.MAX_SLUG}")
+            return ""
         if not urls.is_safe_slug(explicit):
             hint = urls.slug(explicit)
             msg = f"slug {explicit!r} is not allowed: use lowercase letters, digits and '-' (e.g. {hint!r})"

@@ -237,9 +237,13 @@ def test_places_that_cannot_be_written_are_named(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "cannot write the output folder here (Not a directory)" in result.output
     result = run("init", str(tmp_path / "eine-datei/neu"))
     assert result.exit_code == 1 and "cannot write" in result.output and "Not a directory" in result.output
-    result = run("new", "a" * 300, "-s", str(tmp_path))
-    assert result.exit_code == 1 and "File name too long" in result.output
     assert not list(tmp_path.glob(".*staging*"))
+    result = run("new", "Wort " * 60, "-s", str(tmp_path))  # the slug is cut at a word: a name a disk can hold
+    assert result.exit_code == 0 and (tmp_path / "essays" / ('-'.join(['wort'] * 40) + '.md')).is_file(), result.output
+    (tmp_path / "essays").rename(tmp_path / "essays-weg")
+    (tmp_path / "essays").write_text("kein Ordner", encoding="utf-8")
+    result = run("new", "Neu", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(
@@ -308,3 +312,28 @@ def test_a_folder_link_loop_among_the_essays_reads_each_essay_once(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "already used" not in result.output
     assert "essays/komma.md:4: warning: one tag 'Eins, Zwei': several tags are a list" in result.output
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (f"slug: {'x' * 201}", ":4: slug is too long: 201 characters, at most 200"),
+    ],
+)
+def test_names_too_long_for_a_disk_are_refused_or_cut(tmp_path: Path, front: str, expected: str) -> None:
+    output, code = build_then_break(tmp_path, "essays/lang.md", f"---\ntitle: Lang\ndate: 2026-01-01\n{front}\n---\n")
+    assert code == 1 and expected in output, output
+    long_title = essay("Wort " * 60, tags=f"[{'Thema ' * 60}]")
+    make_site(tmp_path, {"gut.md": GOOD, "lang.md": long_title})
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "_site" / "-".join(["wort"] * 40) / "index.html").is_file()
+    assert (tmp_path / "_site/themen" / "-".join(["thema"] * 33) / "index.html").is_file()
+
+
+def test_an_empty_site_title_is_named_in_site_yml(tmp_path: Path) -> None:
+    make_site(tmp_path, {"gut.md": GOOD}, SITE_YML.replace("title: Testjournal", 'title: ""'))
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "site.yml:1: 'title' must not be empty" in result.output
+    result = run("init", str(tmp_path / "neu"), "--title", " ")
+    assert result.exit_code == 2 and "--title" in result.output and not (tmp_path / "neu").exists()
