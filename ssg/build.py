@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 import jinja2
 
@@ -230,7 +231,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
         current = last.valid_until is None or options.now < last.valid_until
         if current and all_as_written(config.output, previous):
             report.pages, report.files, report.warnings = last.pages, last.files, list(last.warnings)
-            report.write = WriteReport(0, len(previous), 0, ())
+            report.write = WriteReport(0, len(previous), 0, (), still_there(config.output, index.unrecorded.get(out)))
             return report
     with report.step("cache"):
         cache = load_cache(config)
@@ -243,7 +244,12 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
         index.references.clear()
     plan = plan_all(load_site(config, options, report, memo, sources, compiled, index.references), report)
     del sources  # the essay files' bytes
+    unrecorded = not previous and not absent_or_empty(config.output)
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
+    earlier = index.unrecorded.get(out)
+    left = report.write.kept if unrecorded else still_there(config.output, earlier, index.outputs[out])
+    index.unrecorded[out] = left
+    report.write = replace(report.write, unrecorded=left)
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]
     warnings = tuple(report.warnings)
     index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
@@ -257,6 +263,12 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
             report.warnings.append(Problem(CACHE_FOLDER, None, message, "warning"))
     report.made = (plan, cache, index)
     return report
+
+
+def still_there(out: Path, files: tuple[str, ...] | None, made: Record | None = None) -> tuple[str, ...]:
+    """Return those of `files` that are still in `out` and not made by ssg since."""
+    base = str(out)
+    return tuple(f for f in files or () if (made is None or f not in made) and os.path.lexists(os.path.join(base, f)))
 
 
 def _render_and_write(

@@ -95,6 +95,8 @@ class OutputIndex:
     sources: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     # What each template source loads (by the source's digest): templates are not parsed again to know it.
     references: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    # Per output folder: files found there when ssg had no record of it (see WriteReport.unrecorded).
+    unrecorded: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def cache_dir(config: SiteConfig) -> Path:

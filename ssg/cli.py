@@ -203,7 +203,14 @@ def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
         f"Built {report.pages} pages ({report.files} files) in {report.seconds:.2f} s into {where}/: "
         f"{write.written} written, {write.unchanged} unchanged, {write.removed} removed."
     )
-    if write.kept:
+    if write.unrecorded:
+        click.echo(
+            f"{len(write.unrecorded)} file(s) in {where}/ that this build did not make may be left from an earlier "
+            "one: ssg had no record of what it wrote there (its cache was deleted or damaged, or came from another "
+            "version). ssg build --clean removes every file the build does not make.",
+            err=True,
+        )
+    elif write.kept:
         click.echo(f"Kept {len(write.kept)} file(s) ssg did not make (use --clean to delete them).", err=True)
     if verbose:
         for name, seconds in report.steps:

@@ -28,7 +28,10 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
-    kept: tuple[str, ...]
+    kept: tuple[str, ...]  # files in the output folder that ssg did not make (found when its set of files changed)
+    # Files found in an output folder ssg had no record of (its cache was deleted or damaged, or came from
+    # another ssg): perhaps pages of an earlier build. Reported on every build until --clean or they go.
+    unrecorded: tuple[str, ...] = ()
 
 
 def staging_dir(out: Path) -> Path:

@@ -339,6 +339,23 @@ def test_url_words_that_clash_with_other_pages_are_refused(tmp_path: Path, urls:
     assert not (tmp_path / "_site").exists()
 
 
+def test_without_its_record_ssg_says_which_files_may_be_left_until_clean(tmp_path: Path) -> None:
+    make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    shutil.rmtree(tmp_path / ".ssg-cache")  # "safe to delete": but with it goes the record of what ssg wrote
+    (tmp_path / "essays/b.md").write_text(essay("B neu"), encoding="utf-8")  # a new title: a new URL
+    for _ in range(2):  # on the build that finds them and on every one after, until they are gone
+        result = run("build", "-s", str(tmp_path))
+        assert result.exit_code == 0 and "may be left from an earlier one" in result.output, result.output
+        assert "ssg build --clean" in result.output
+    assert (tmp_path / "_site/b/index.html").exists()
+    result = run("build", "-s", str(tmp_path), "--clean")
+    assert "may be left" not in result.output and not (tmp_path / "_site/b").exists()
+    assert "may be left" not in run("build", "-s", str(tmp_path)).output
+    assert run("build", "-s", str(tmp_path), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(tmp_path / "_site") == tree_digest(tmp_path / "clean")
+
+
 def test_foreign_files_are_kept_unless_clean(tmp_path: Path) -> None:
     make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0
