@@ -83,12 +83,21 @@ def _guard(verbose: bool, action: Callable[[], Any]) -> Any:
         sys.exit(1)
 
 
+def _named_folder(value: str | None) -> Path | None:
+    # Not click.Path: it turns "" into Path(""), which is ".", whatever folder the command runs in.
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("name a folder (-o . is the current one)")
+    return Path(value)
+
+
 @main.command("build")
 @SITE_OPTION
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    callback=lambda _context, _param, value: _named_folder(value),
     help="Output folder [default: 'output' from site.yml, _site].",
 )
 @click.option("--drafts", is_flag=True, help="Include essays marked draft: true.")
@@ -293,6 +302,8 @@ def new_command(title: str, site_dir: Path) -> None:
         path = new_essay(site_dir, title, date.today())
     except OSError as exc:
         raise click.ClickException(_cannot_write(exc, site_dir)) from None
+    except SsgError as exc:  # not a build: no "Build failed" line
+        raise click.ClickException("\n".join(str(p) for p in exc.problems)) from None
     click.echo(f"Created {path}")
 
 
@@ -312,6 +323,8 @@ def init_command(folder: Path, title: str) -> None:
         created = init_site(folder, title, date.today())
     except OSError as exc:
         raise click.ClickException(_cannot_write(exc, folder)) from None
+    except SsgError as exc:  # not a build: no "Build failed" line
+        raise click.ClickException("\n".join(str(p) for p in exc.problems)) from None
     for path in created:
         click.echo(f"Created {path}")
     click.echo(f"Next: cd {folder} && ssg serve")

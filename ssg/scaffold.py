@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ssg import urls
+from ssg.config import load_config
 from ssg.errors import Problem, SsgError
 
 SITE_YML = """\
@@ -114,6 +115,11 @@ def new_essay(root: Path, title: str, today: date) -> Path:
     slug = urls.slug(title)
     if not slug:
         raise SsgError([Problem("essays/", None, f"cannot make a file name from the title {title!r}")])
+    if (root / "site.yml").is_file():
+        config, _ = load_config(root)
+        if slug in urls.reserved_segments(config.urls):
+            message = f"the title makes the URL /{slug}/, which another page of the site has: choose another title"
+            raise SsgError([Problem("essays/", None, message)])
     path = root / "essays" / f"{slug}.md"
     if path.exists():
         raise SsgError([Problem(str(path.relative_to(root)), None, "already exists; nothing was changed")])

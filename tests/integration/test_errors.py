@@ -337,3 +337,14 @@ def test_an_empty_site_title_is_named_in_site_yml(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "site.yml:1: 'title' must not be empty" in result.output
     result = run("init", str(tmp_path / "neu"), "--title", " ")
     assert result.exit_code == 2 and "--title" in result.output and not (tmp_path / "neu").exists()
+
+
+def test_an_empty_output_name_and_a_reserved_new_title_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_site(tmp_path, {"gut.md": GOOD})
+    monkeypatch.chdir(tmp_path / "essays")  # "" would have meant: build into this folder
+    result = run("build", "-s", str(tmp_path), "-o", "")
+    assert result.exit_code == 2 and "name a folder" in result.output
+    assert sorted(p.name for p in (tmp_path / "essays").iterdir()) == ["gut.md"]
+    result = run("new", "Themen", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "the title makes the URL /themen/" in result.output
+    assert "Build failed" not in result.output and not (tmp_path / "essays/themen.md").exists()
