@@ -125,10 +125,11 @@ def _ref_problems(site: _Site, page_url: str, ref: Ref) -> list[str]:
 
 def _ref_problem(site: _Site, page_url: str, ref: Ref) -> str | None:
     base = site.config.base_url
-    parts = urlsplit(urljoin(urls.absolute(base, page_url), ref.value))
+    value = ref.value.replace("\\", "/")  # as browsers read http(s) URLs: \\other.example is //other.example
+    parts = urlsplit(urljoin(urls.absolute(base, page_url), value))
     if parts.scheme not in ("http", "https"):
         return None
-    if (parts.scheme, parts.netloc) != urlsplit(base)[:2] or urlsplit(ref.value).netloc:
+    if (parts.scheme, parts.netloc) != urlsplit(base)[:2] or urlsplit(value).netloc:
         return _foreign(base, ref, parts.netloc)
     return _internal(site, ref, unquote(parts.path), unquote(parts.fragment))
 
@@ -136,7 +137,13 @@ def _ref_problem(site: _Site, page_url: str, ref: Ref) -> str | None:
 def _foreign(base_url: str, ref: Ref, netloc: str) -> str | None:
     if not ref.embed or netloc == urlsplit(base_url).netloc:
         return None
-    what = {"link": "stylesheet or icon", "css": "CSS resource (font or image)"}.get(ref.tag, f"<{ref.tag}>")
+    what = {
+        "link": "stylesheet or icon",
+        "css": "CSS resource (font or image)",
+        "base": "<base>, against which the page's relative URLs load,",
+        "meta": "automatic redirect (<meta http-equiv=refresh>)",
+        "form": "form target",
+    }.get(ref.tag, f"<{ref.tag}>")
     return f"{what} {ref.shown!r} is loaded from another site ({netloc}): readers were promised no third-party requests"
 
 

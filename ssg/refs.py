@@ -16,11 +16,18 @@ _EMBEDS = {
     ("video", "src"), ("video", "poster"), ("audio", "src"), ("track", "src"), ("iframe", "src"),
     ("frame", "src"), ("embed", "src"), ("object", "data"), ("input", "src"), ("image", "href"),
     ("image", "xlink:href"), ("use", "href"), ("use", "xlink:href"),
+    # Not fetched at once, but sending the reader's browser (or what they typed) elsewhere without a link to
+    # follow: the base every relative URL of the page resolves against, and where forms send their fields.
+    ("base", "href"), ("form", "action"), ("button", "formaction"), ("input", "formaction"),
 }  # fmt: skip
+_URL_LISTS = {("a", "ping"), ("area", "ping")}  # space-separated URLs, each sent a request when a link is followed
 _LINKS = {("a", "href"), ("area", "href")}
 # <link rel=…> values that only name another document; every other rel (stylesheet, icon, preload, …) loads it.
 _NAMING_RELS = {"alternate", "author", "bookmark", "canonical", "help", "license", "me", "next", "prev", "search"}
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+_CSS_IMAGE_SET = re.compile(r"""image-set\(([^)]*)\)""")  # image-set("a.png" 1x, url(b.png) 2x)
+_CSS_STRING = re.compile(r"""(['"])([^'"]+)\1""")
+_REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"\s]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,14 @@ class _Scanner(HTMLParser):
         self.in_style = tag == "style"
         self.scan.refs.extend(css_refs(values.get("style", ""), line))
         rels = set(values.get("rel", "").lower().split())
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            target = _REFRESH_URL.search(values.get("content", ""))
+            if target:
+                self.scan.refs.append(Ref("meta", target.group(1), line, True))
         for key, value in values.items():
+            if (tag, key) in _URL_LISTS:
+                self.scan.refs.extend(Ref(tag, one, line, True) for one in value.split())
+                continue
             embed = (tag, key) in _EMBEDS or (tag == "link" and key == "href" and not rels <= _NAMING_RELS)
             if not value or not (embed or (tag, key) in _LINKS or (tag, key) == ("link", "href")):
                 continue
@@ -94,11 +108,13 @@ def scan_html(html: str, first_line: int = 1) -> PageScan:
 
 def css_refs(css: str, line: int = 1) -> list[Ref]:
     """Return the resources a stylesheet (or style attribute) loads."""
+    found = [(m.start(), (m.group(2) or m.group(4) or "").strip()) for m in _CSS_URL.finditer(css)]
+    for image_set in _CSS_IMAGE_SET.finditer(css):  # its plain strings are URLs, too
+        found.extend((image_set.start(), m.group(2).strip()) for m in _CSS_STRING.finditer(image_set.group(1)))
     refs = []
-    for match in _CSS_URL.finditer(css):
-        value = (match.group(2) or match.group(4) or "").strip()
+    for start, value in sorted(set(found)):
         if value and not value.startswith("data:"):
-            refs.append(Ref("css", value, line + css.count("\n", 0, match.start()), True))
+            refs.append(Ref("css", value, line + css.count("\n", 0, start), True))
     return refs
 
 

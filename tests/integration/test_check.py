@@ -124,6 +124,36 @@ def test_resources_from_other_sites_are_errors_plain_links_are_fine(tmp_path: Pa
     assert output.count("readers were promised no third-party requests") == 4
 
 
+def test_quieter_ways_to_reach_another_site_are_errors_too(tmp_path: Path) -> None:
+    body = """\
+        <base href="https://e1.example/">
+
+        <a href="/" ping="/zaehler https://e2.example/ping">Start</a>
+
+        <p style='background: image-set("https://e3.example/a.png" 1x, "/static/b.png" 2x)'>Bild</p>
+
+        <meta http-equiv="refresh" content="0; url=https://e4.example/">
+
+        <form action="https://e5.example/senden"><button formaction="https://e6.example/">Los</button></form>
+
+        <img src="\\\\e7.example/x.png" alt="Ein Bild">
+        """
+    make_site(tmp_path, {"eins.md": essay("Eins", summary="S.", body=body)})
+    code, output = check(tmp_path)
+    assert code == 1
+    for line, what in [
+        (7, "<base>, against which the page's relative URLs load, 'https://e1.example/'"),
+        (9, "<a> 'https://e2.example/ping'"),
+        (11, "CSS resource (font or image) 'https://e3.example/a.png'"),
+        (13, "automatic redirect (<meta http-equiv=refresh>) 'https://e4.example/'"),
+        (15, "form target 'https://e5.example/senden'"),
+        (15, "<button> 'https://e6.example/'"),
+    ]:
+        assert f"  {line}: {what}" in output, output
+    assert "e7.example/x.png' is loaded from another site (e7.example)" in output  # a backslash is a slash
+    assert "missing file '/zaehler'" in output and "missing file '/static/b.png'" in output
+
+
 def test_template_problems_name_a_built_page_once(tmp_path: Path) -> None:
     make_site(tmp_path, {"eins.md": essay("Eins", summary="S."), "zwei.md": ZWEI}, SITE_YML + "theme: mein\n")
     templates = tmp_path / "themes/mein/templates"
