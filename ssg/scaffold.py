@@ -115,11 +115,12 @@ def new_essay(root: Path, title: str, today: date) -> Path:
     slug = urls.slug(title)
     if not slug:
         raise SsgError([Problem("essays/", None, f"cannot make a file name from the title {title!r}")])
-    if (root / "site.yml").is_file():
-        config, _ = load_config(root)
-        if slug in urls.reserved_segments(config.urls):
-            message = f"the title makes the URL /{slug}/, which another page of the site has: choose another title"
-            raise SsgError([Problem("essays/", None, message)])
+    if not (root / "site.yml").is_file():
+        raise SsgError([Problem(str(root), None, "no site.yml here (is this a site folder? ssg init makes one)")])
+    config, _ = load_config(root)
+    if slug in urls.reserved_segments(config.urls):
+        message = f"the title makes the URL /{slug}/, which another page of the site has: choose another title"
+        raise SsgError([Problem("essays/", None, message)])
     path = root / "essays" / f"{slug}.md"
     if path.exists():
         raise SsgError([Problem(str(path.relative_to(root)), None, "already exists; nothing was changed")])

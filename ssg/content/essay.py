@@ -158,12 +158,15 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         elif by_slug.setdefault(slug, tag) != tag:
             reader.warn(line, f"tag {tag!r} is the same tag as {by_slug[slug]!r} (one page for both): left out")
     tags = list(by_slug.values())
+    updated = _parse_date(data, "updated", config, reader, required=False)
+    if updated is not None and published is not None and updated < published:
+        reader.warn(data.line_of("updated"), "'updated' is before 'date': feeds would show an update before the essay")
     return Essay(
         source=reader.path,
         slug=_slug(data, title, config, reader),
         title=title,
         date=published or datetime(1970, 1, 1, tzinfo=config.tz),
-        updated=_parse_date(data, "updated", config, reader, required=False),
+        updated=updated,
         tags=tuple(dict.fromkeys(t for t in tags if t)),
         summary=reader.text(data, "summary"),
         draft=reader.boolean(data, "draft", "", False),

@@ -348,3 +348,11 @@ def test_an_empty_output_name_and_a_reserved_new_title_are_refused(tmp_path: Pat
     result = run("new", "Themen", "-s", str(tmp_path))
     assert result.exit_code == 1 and "the title makes the URL /themen/" in result.output
     assert "Build failed" not in result.output and not (tmp_path / "essays/themen.md").exists()
+
+
+def test_new_needs_a_site_and_an_update_before_the_date_is_a_warning(tmp_path: Path) -> None:
+    result = run("new", "Erster Text", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "no site.yml here" in result.output and not (tmp_path / "essays").exists()
+    make_site(tmp_path, {"gut.md": essay("Gut", date="2026-03-01", updated="2026-02-01")})
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0 and "essays/gut.md:4: warning: 'updated' is before 'date'" in result.output
