@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat as stat_module
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -122,8 +123,18 @@ def _render(
         if progress is not None:
             progress(len(done) + len(found))
     if problems:
-        raise SsgError(sorted(problems, key=lambda p: p.sort_key))
+        root = getattr(env.globals.get("config"), "root", None)
+        shown = [_site_relative(p, root) for p in problems] if root else list(problems)
+        raise SsgError(sorted(shown, key=lambda p: p.sort_key))
     return {path: results[path] for path in paths}
+
+
+def _site_relative(problem: Problem, root: Path) -> Problem:
+    """Name a template inside the site folder as essays are named: from the site folder on."""
+    path = Path(problem.path)
+    if path.is_absolute() and path.is_relative_to(root):
+        return replace(problem, path=path.relative_to(root).as_posix())
+    return problem
 
 
 def _render_chunk(
