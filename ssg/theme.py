@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ssg import urls, yamlload
 from ssg.config import SiteConfig
-from ssg.content.essay import Essay
+from ssg.content.essay import Essay, timestamp
 from ssg.errors import ContentError, Problem, SsgError, TemplateError
 from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import NestingError, Renderer, make_inline_renderer, make_renderer
@@ -197,7 +197,7 @@ def make_environment(
         url=lambda url: urls.relative_to_base(config.base_path, url),
         abs_url=lambda url: urls.absolute(config.base_url, url),
         date=lambda value: long_date(value.date() if isinstance(value, datetime) else value),
-        isodate=lambda value: value.isoformat(),
+        isodate=timestamp,
         markdown=lambda text: Markup(render_short(text)),
         inline=lambda text: Markup(render_inline(text)),
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,14 @@ class EssayCard(_FrontMatter):
         if words_per_minute != self.words_per_minute:
             raise ValueError(f"a card knows the reading time at {self.words_per_minute} words per minute only")
         return self.minutes
+
+
+def timestamp(value: datetime | date) -> str:
+    """Return a date or time as RFC 3339 text (feeds): a zone offset in seconds, like the local mean time
+    zoneinfo gives dates before 1893 (+00:53:28 in Berlin), is not allowed there, so such times go in UTC."""
+    if isinstance(value, datetime) and (offset := value.utcoffset()) is not None and offset.seconds % 60:
+        value = value.astimezone(UTC)
+    return value.isoformat()
 
 
 def source_digest(rel: str, raw: bytes) -> str:

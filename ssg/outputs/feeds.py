@@ -10,7 +10,7 @@ import jinja2
 
 from ssg import urls
 from ssg.config import SiteConfig
-from ssg.content.essay import Essay
+from ssg.content.essay import Essay, timestamp
 from ssg.outputs import Output
 from ssg.site import Site
 
@@ -83,10 +83,10 @@ def _item(base_url: str, essay: Essay, html: str) -> dict[str, Any]:
         "url": link,
         "title": essay.title,
         "content_html": html,
-        "date_published": essay.date.isoformat(),
+        "date_published": timestamp(essay.date),
     }
     if essay.updated:
-        item["date_modified"] = essay.updated.isoformat()
+        item["date_modified"] = timestamp(essay.updated)
     if essay.summary:
         item["summary"] = essay.summary
     if essay.tags:

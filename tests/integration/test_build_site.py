@@ -676,3 +676,14 @@ def test_an_essays_own_outputs_are_those_the_whole_plan_makes_from_it(tmp_path: 
         assert sorted(zip([o.url for o in own], keys_of(plan, own), strict=True)) == sorted(
             zip([o.url for o in planned], keys_of(plan, planned), strict=True)
         )
+
+
+def test_feeds_carry_rfc3339_times_even_for_old_dates(tmp_path: Path) -> None:
+    # Before 1893 zoneinfo gives Berlin its local mean time, +00:53:28: RFC 3339 has no seconds in offsets.
+    make_site(tmp_path, {"alt.md": essay("Alt", date="1850-01-01"), "neu.md": essay("Neu", date="2026-01-01")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    atom = (tmp_path / "_site/feed.xml").read_text(encoding="utf-8")
+    assert "<published>1849-12-31T23:06:32+00:00</published>" in atom
+    assert "<published>2026-01-01T00:00:00+01:00</published>" in atom
+    items = json.loads((tmp_path / "_site/feed.json").read_text(encoding="utf-8"))["items"]
+    assert sorted(i["date_published"] for i in items) == ["1849-12-31T23:06:32+00:00", "2026-01-01T00:00:00+01:00"]
