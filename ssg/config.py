@@ -184,6 +184,7 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
     _check_language(config, data, problems)
     _check_timezone(config, data, problems)
     _check_segments(config, data, problems)
+    _check_author(config, data, problems)
     checks = [
         ("title", not config.title, "must not be empty: it names the site on every page and in the feeds"),
         ("booklet_size", config.booklet_size < 1, "must be 1 or more"),
@@ -196,6 +197,22 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
             problems.append(Problem(CONFIG_FILE, data.line_of(key), f"'{key}' {rule}"))
     problems.sort(key=lambda p: p.line or 0)  # in the order of the file
     return config
+
+
+def _check_author(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    """The author's address and key become links on every page: only a mail address and a web address work."""
+    author = data.get("author")
+    line_of = author.line_of if isinstance(author, yamlload.LineMap) else (lambda _key: data.line_of("author"))
+    email = config.author.email
+    if email and (email.count("@") != 1 or any(c in email for c in " ?#&/<>\"") or email.startswith("@")):
+        problems.append(Problem(CONFIG_FILE, line_of("email"), f"author.email {email!r} is not a mail address"))
+    key_url = config.author.public_key_url
+    parts = urlsplit(key_url)
+    if key_url and not (key_url.startswith("/") and not key_url.startswith("//")) and (
+        parts.scheme not in ("http", "https") or not parts.netloc
+    ):
+        message = f"author.public_key_url {key_url!r} must be a web address (https://…) or a path on the site (/…)"
+        problems.append(Problem(CONFIG_FILE, line_of("public_key_url"), message))
 
 
 def _check_base_url(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:

@@ -124,6 +124,8 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
         ("title: T\nmarkdown:\n  html: vielleicht\n", "site.yml:3: 'html' must be true or false"),
         ('title: T\ndescription: "Neu\\x1b[31m"\n', "site.yml:2: 'description' contains the control character U+001B"),
         ("title: T\nauthor:\n  name: \"A\\x07\"\n", "site.yml:3: 'name' contains the control character U+0007"),
+        ("title: T\nauthor:\n  email: kein Mail\n", "site.yml:3: author.email 'kein Mail' is not a mail address"),
+        ("title: T\nauthor:\n  public_key_url: javascript:alert(1)\n", "site.yml:3: author.public_key_url"),
     ],
 )
 def test_config_errors_name_the_line(tmp_path: Path, config: str, expected: str) -> None:
