@@ -122,6 +122,12 @@ def test_page_works_without_javascript(browser: Browser, server: str) -> None:
     assert page.locator(".ws-tools").is_hidden()
     first_prompt = normalized(page.locator(".ws-prompt label").first.inner_text())
     assert first_prompt in " ".join(pdf_text(page))
+    assert "Ohne JavaScript speichert diese Seite Ihre Antworten nicht" in page.locator("main").inner_text()
+    # Submitting (Enter in a sheet's only number field does) must not send the answers anywhere.
+    page.fill(f"#{P}-frage-1", "Mein Tagebuch")
+    page.locator(f"#blatt-{P} form").evaluate("form => form.requestSubmit()")
+    page.wait_for_timeout(300)
+    assert page.url == server + SOCIAL
     context.close()
 
 
@@ -164,8 +170,11 @@ def test_booklet_pdf_starts_each_worksheet_on_a_new_page(page: Page, server: str
 
 def test_typed_answers_appear_in_print_and_blank_print_hides_them(page: Page, server: str) -> None:
     page.goto(server + SOCIAL)
+    assert "19 Punkte" not in " ".join(pdf_text(page))
     fill_social(page)
-    assert "Auf die meisten Netzwerke." in " ".join(pdf_text(page))
+    printed = " ".join(pdf_text(page))
+    assert "Auf die meisten Netzwerke." in printed
+    assert "19 Punkte – Viel Raum für Entlastung" in printed  # the reader's total goes on paper, too
     page.evaluate(f"window.print = () => {{ window.__printed = document.querySelector('#{P}-verzicht').value; }}")
     page.click(f"#blatt-{P} [data-action=print-blank]")
     assert page.evaluate("window.__printed") == ""
@@ -190,3 +199,48 @@ def test_no_serious_accessibility_violations(page: Page, server: str, path: str)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+
+
+def test_a_file_from_another_worksheet_is_refused_and_answers_are_replaced_only_when_asked(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    page.goto(server + SOCIAL)
+    fill_social(page)
+    with page.expect_download() as info:
+        page.click(f"#blatt-{P} [data-action=save]")
+    path = tmp_path / "social.md"
+    info.value.save_as(path)
+    handshake = "nur-ein-handschlag"
+    page.goto(server + HANDSHAKE)
+    page.fill(f"#{handshake}-frage-2", "Meine Antwort")
+    page.set_input_files(f"#blatt-{handshake} input[type=file]", str(path))
+    status = page.locator(f"#blatt-{handshake} .ws-status")
+    page.wait_for_function(f"document.querySelector('#blatt-{handshake} .ws-status').textContent.length > 0")
+    assert "anderen Arbeitsblatt" in status.inner_text() and P in status.inner_text()
+    assert page.input_value(f"#{handshake}-frage-2") == "Meine Antwort"
+    assert page.input_value(f"#{handshake}-frage-1") == ""
+    # Its own file replaces answers only after a yes; choosing the same file again is noticed.
+    page.goto(server + SOCIAL)
+    page.fill(f"#{P}-netze", "99")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.set_input_files(f"#blatt-{P} input[type=file]", str(path))
+    page.wait_for_timeout(300)
+    assert page.input_value(f"#{P}-netze") == "99"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.set_input_files(f"#blatt-{P} input[type=file]", str(path))
+    page.wait_for_function(f"document.querySelector('#{P}-netze').value === '18'")
+
+
+def test_two_tabs_of_one_sheet_keep_each_others_answers(browser: Browser, server: str) -> None:
+    context = browser.new_context()
+    single, booklet = context.new_page(), context.new_page()
+    single.goto(server + SOCIAL)
+    booklet.goto(server + BOOKLET)
+    booklet.fill(f"#{P}-frage-2", "Im Heft geschrieben")
+    single.wait_for_function(f"document.querySelector('#{P}-frage-2').value === 'Im Heft geschrieben'")
+    single.fill(f"#{P}-frage-1", "Auf der Seite geschrieben")
+    booklet.wait_for_function(f"document.querySelector('#{P}-frage-1').value === 'Auf der Seite geschrieben'")
+    booklet.reload()
+    assert booklet.input_value(f"#{P}-frage-2") == "Im Heft geschrieben"
+    assert booklet.input_value(f"#{P}-frage-1") == "Auf der Seite geschrieben"
+    context.close()

@@ -62,12 +62,14 @@
     return values;
   };
 
-  Sheet.prototype.write = function (values) {
+  Sheet.prototype.write = function (values, keep) {
     var self = this;
     this.names().forEach(function (name) {
       var value = values[name];
       self.controls(name).forEach(function (el) {
-        if (el.type === "radio") {
+        if (el === keep) {
+          return;  // the control the reader is typing in right now
+        } else if (el.type === "radio") {
           el.checked = value !== undefined && String(value) === el.value;
         } else if (el.type === "checkbox") {
           el.checked = Array.isArray(value) && value.indexOf(el.value) !== -1;
@@ -175,6 +177,7 @@
     live.hidden = false;
     var total = this.total();
     var band = total === null ? null : this.band(total);
+    live.classList.toggle("has-total", total !== null);  // printed only then
     totalOut.value = total === null ? "" : total + " " + this.strings.score_points;
     bandOut.textContent = total === null ? this.strings.score_open : (band ? "– " + band.title : "");
     Array.prototype.forEach.call(this.form.querySelectorAll(".bands .band"), function (el) {
@@ -293,18 +296,40 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   };
 
+  // The worksheet a saved file came from: its "- Source: URL" line (questions are numbered alike on every sheet).
+  Sheet.prototype.sourceOf = function (text) {
+    var prefix = "- " + this.strings.journal_source + ": ";
+    var line = text.replace(/\r\n?/g, "\n").split("\n").filter(function (l) { return l.indexOf(prefix) === 0; })[0];
+    return line ? line.slice(prefix.length).trim() : null;
+  };
+
   Sheet.prototype.load = function (input) {
     var file = input.files && input.files[0];
     var self = this;
     if (!file) { return; }
     file.text().then(function (text) {
+      input.value = "";  // choosing the same file again must be noticed, too
+      var source = self.sourceOf(text);
+      if (source && source !== self.data.url) {
+        self.status(self.strings.load_other.replace("{url}", source));
+        return;
+      }
       var values = self.fromMarkdown(text);
       if (!values) { self.status(self.strings.load_error); return; }
+      if (Object.keys(self.read()).length && !window.confirm(self.strings.load_confirm)) { return; }
       self.write(values);
       self.save();
       self.status(self.strings.saved_locally);
-      input.value = "";
     });
+  };
+
+  // Another tab with the same sheet (its page, or the booklet) saved: show its answers here, too, so that
+  // this tab's next save does not write its older answers over them.
+  Sheet.prototype.follow = function (event) {
+    if (event.key !== this.data.key || event.storageArea !== this.store) { return; }
+    var saved = null;
+    try { saved = JSON.parse(event.newValue || "null"); } catch (e) { return; }
+    this.write(saved && saved.values ? saved.values : {}, document.activeElement);
   };
 
   /* --- Printing ------------------------------------------------------------------------- */
@@ -337,6 +362,7 @@
       self.save();
     });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); });
+    window.addEventListener("storage", function (event) { self.follow(event); });
     this.form.addEventListener("click", function (event) {
       var action = event.target.getAttribute && event.target.getAttribute("data-action");
       if (action === "print") { window.print(); }
