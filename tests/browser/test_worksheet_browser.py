@@ -244,3 +244,22 @@ def test_two_tabs_of_one_sheet_keep_each_others_answers(browser: Browser, server
     assert booklet.input_value(f"#{P}-frage-2") == "Im Heft geschrieben"
     assert booklet.input_value(f"#{P}-frage-1") == "Auf der Seite geschrieben"
     context.close()
+
+
+def test_a_decimal_comma_counts_and_numbers_out_of_range_are_marked_not_used(browser: Browser, server: str) -> None:
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.goto(server + HANDSHAKE)
+    field, other = "#nur-ein-handschlag-menschen", "#nur-ein-handschlag-minuten"
+    page.click(field)
+    page.keyboard.type("3,5")  # typed, as a reader does: a number input dropped the comma (35)
+    page.click(other)
+    page.keyboard.type("7")
+    assert page.input_value(field) == "3,5"
+    assert page.locator("#nur-ein-handschlag-sekunden_pro_person").inner_text() == "120,0"  # 7 * 60 / 3.5
+    page.fill(field, "-5")  # the sheet asks for 1 to 1000
+    assert page.get_attribute(field, "aria-invalid") == "true"
+    assert page.locator("#nur-ein-handschlag-sekunden_pro_person").inner_text() == "_____"
+    page.fill(field, "4")
+    assert page.get_attribute(field, "aria-invalid") is None
+    context.close()

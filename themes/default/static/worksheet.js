@@ -99,6 +99,22 @@
     } catch (e) { /* a damaged entry is ignored, never fatal */ }
   };
 
+  // A number as typed ("3,5" or "3.5"), or null; a number outside the field's min and max counts as not
+  // given, and the field says so (aria-invalid), so that no formula goes on with it.
+  Sheet.prototype.number = function (id, text) {
+    var input = this.controls(id)[0];
+    var trimmed = String(text).trim();
+    var result = /^[-+]?\d+(?:[.,]\d+)?$/.test(trimmed) ? parseFloat(trimmed.replace(",", ".")) : NaN;
+    if (!isNaN(result) && input) {
+      var low = input.getAttribute("data-min"), high = input.getAttribute("data-max");
+      if ((low !== null && result < Number(low)) || (high !== null && result > Number(high))) { result = NaN; }
+    }
+    if (input) {
+      if (trimmed && isNaN(result)) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    }
+    return isNaN(result) ? null : result;
+  };
+
   Sheet.prototype.numbers = function () {
     var values = this.read();
     var self = this;
@@ -108,8 +124,7 @@
       var field = self.fields[id];
       var result = null;
       if (field && field.type === "number" && values[id] !== undefined) {
-        result = parseFloat(String(values[id]).replace(",", "."));
-        if (isNaN(result)) { result = null; }
+        result = self.number(id, values[id]);
       } else if (field && field.type === "computed") {
         result = evaluate(field.formula, value);
       }
@@ -143,6 +158,7 @@
     var value = this.numbers();
     var self = this;
     this.data.fields.forEach(function (f) {
+      if (f.type === "number") { value(f.id); }  // marks a number out of range, used in a formula or not
       if (f.type !== "computed") { return; }
       var out = self.form.querySelector('output[data-computed="' + f.id + '"]');
       var result = value(f.id);
