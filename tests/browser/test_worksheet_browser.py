@@ -263,3 +263,31 @@ def test_a_decimal_comma_counts_and_numbers_out_of_range_are_marked_not_used(bro
     page.fill(field, "4")
     assert page.get_attribute(field, "aria-invalid") is None
     context.close()
+
+
+def test_a_sheets_own_print_buttons_in_the_booklet_print_that_sheet_alone(page: Page, server: str) -> None:
+    page.goto(server + BOOKLET)
+    page.fill(f"#{P}-frage-1", "Meine Antwort")
+    page.fill("#nur-ein-handschlag-frage-1", "Andere Antwort")
+    # What the page looks like at the moment print is called.
+    page.evaluate(
+        "window.print = () => { window.__one = document.body.classList.contains('print-one');"
+        " window.__target = Array.from(document.querySelectorAll('article.print-target')).map(a => a.id);"
+        " window.__answers = Array.from(document.querySelectorAll('textarea')).map(t => t.value).filter(Boolean); }"
+    )
+    page.click("#blatt-nur-ein-handschlag [data-action=print-blank]")
+    assert page.evaluate("window.__one") and page.evaluate("window.__target") == ["blatt-nur-ein-handschlag"]
+    assert "Andere Antwort" not in page.evaluate("window.__answers")
+    page.click(f"#blatt-{P} [data-action=print]")
+    assert page.evaluate("window.__target") == [f"blatt-{P}"]
+    assert page.input_value("#nur-ein-handschlag-frage-1") == "Andere Antwort"
+    assert "print-one" not in (page.get_attribute("body", "class") or "")
+    # And on paper, with those marks, only that sheet shows: no cover, no other sheet.
+    page.evaluate(f"document.body.classList.add('print-one'); document.querySelector('#blatt-{P}').classList.add('print-target')")
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        "Array.from(document.querySelectorAll('article.sheet, .booklet-cover'))"
+        ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.id || e.className)"
+    )
+    assert shown == [f"blatt-{P}"]
+    page.emulate_media(media="screen")

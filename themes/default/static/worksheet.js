@@ -22,6 +22,7 @@
     this.data = payload.sheet;
     this.strings = payload.strings;
     this.form = article.querySelector("form.worksheet");
+    this.article = article;
     this.store = store;
     this.lang = document.documentElement.lang || "de";
     this.fields = {};
@@ -360,11 +361,27 @@
     });
   }
 
+  // A sheet's own print buttons print that sheet alone, also in the booklet (the browser's menu prints all).
+  Sheet.prototype.print = function () {
+    var body = document.body;
+    body.classList.add("print-one");
+    this.article.classList.add("print-target");
+    try {
+      window.print();
+    } finally {
+      body.classList.remove("print-one");
+      this.article.classList.remove("print-target");
+    }
+  };
+
   Sheet.prototype.printBlank = function () {
     var values = this.read();
     this.write({});
-    window.print();
-    this.write(values);
+    try {
+      this.print();
+    } finally {
+      this.write(values);
+    }
   };
 
   Sheet.prototype.bind = function () {
@@ -381,7 +398,7 @@
     window.addEventListener("storage", function (event) { self.follow(event); });
     this.form.addEventListener("click", function (event) {
       var action = event.target.getAttribute && event.target.getAttribute("data-action");
-      if (action === "print") { window.print(); }
+      if (action === "print") { self.print(); }
       if (action === "print-blank") { self.printBlank(); }
       if (action === "save") { self.download(); }
       if (action === "clear" && window.confirm(self.strings.clear_confirm)) {
