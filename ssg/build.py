@@ -145,8 +145,14 @@ def own_outputs(site: Site, essay: Essay) -> list[Output]:
 def plan_outputs(site: Site) -> list[Output]:
     """Return every output of the site except static files."""
     outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site)
-    html_urls = sorted(o.url for o in outputs if o.url.endswith("/"))
+    # The sitemap lists the pages search engines may index (not "noindex" ones like the home page's page 2).
+    html_urls = sorted(o.url for o in outputs if o.url.endswith("/") and not _noindex(o))
     return outputs + feeds.plan(site, html_urls)
+
+
+def _noindex(output: Output) -> bool:
+    page = output.context.get("page") if isinstance(output.context, dict) else None
+    return bool(getattr(page, "noindex", False))
 
 
 def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:

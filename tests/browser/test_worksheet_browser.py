@@ -291,3 +291,15 @@ def test_a_sheets_own_print_buttons_in_the_booklet_print_that_sheet_alone(page: 
     )
     assert shown == [f"blatt-{P}"]
     page.emulate_media(media="screen")
+
+
+def test_pages_ask_for_nothing_the_site_lacks(page: Page, server: str) -> None:
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    for path in ("/", SOCIAL):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+    assert failed == []
+    # Browsers ask for /favicon.ico unless a page names its icon (headless Chromium does not ask at all).
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert icon and page.request.get(server + icon).status == 200

@@ -411,6 +411,16 @@ def test_raw_html_can_be_switched_off(tmp_path: Path) -> None:
     assert "<b>fett</b>" not in page and "&lt;b&gt;fett&lt;/b&gt;" in page and "<script>alert" not in page
 
 
+def test_later_home_pages_have_their_own_title_and_stay_out_of_the_sitemap(tmp_path: Path) -> None:
+    essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}") for i in range(3)}
+    make_site(tmp_path, essays, SITE_YML + "per_page: 1\n")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    second = (tmp_path / "_site/seite/2/index.html").read_text(encoding="utf-8")
+    assert "<title>Seite 2 von 3 – Testjournal</title>" in second and 'content="noindex"' in second
+    sitemap = (tmp_path / "_site/sitemap.xml").read_text(encoding="utf-8")
+    assert "/seite/2/" not in sitemap and "<loc>https://example.org/</loc>" in sitemap
+
+
 def test_home_page_is_paginated_and_every_page_links_on(tmp_path: Path) -> None:
     essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-{i + 10}") for i in range(5)}
     make_site(tmp_path, essays, SITE_YML + "per_page: 2\n")
