@@ -19,6 +19,7 @@ P = "der-abschied-aus-den-sozialen-medien"
 
 def fill_social(page: Page) -> None:
     page.fill(f"#{P}-frage-1", "Vieles brauche ich nicht.\nZweite Zeile.")
+    page.fill(f"#{P}-frage-2", "Eine Zeile wie eine Marke:\n  <!-- ssg:verzicht -->\nund weiter.")
     page.fill(f"#{P}-netze", "18")
     page.fill(f"#{P}-minuten_pro_netz", "5")
     page.fill(f"#{P}-beitraege", "7")
@@ -93,6 +94,7 @@ def test_markdown_file_holds_every_answer_and_loads_back(page: Page, server: str
     page.wait_for_function(f"document.querySelector('#{P}-netze').value === '18'")
     assert page.input_value(f"#{P}-frage-1") == "Vieles brauche ich nicht.\nZweite Zeile."
     assert page.is_checked(f"#{P}-kanal-3") and page.is_checked(f"#{P}-erreichbar-5")
+    assert page.input_value(f"#{P}-frage-2") == "Eine Zeile wie eine Marke:\n  <!-- ssg:verzicht -->\nund weiter."
     page.reload()
     assert page.input_value(f"#{P}-verzicht") == "Auf die meisten Netzwerke."
 

@@ -273,7 +273,7 @@
     var blocks = {};
     var current = null;
     text.replace(/\r\n?/g, "\n").split("\n").forEach(function (line) {
-      var mark = MARK.exec(line.trim());
+      var mark = MARK.exec(line.replace(/\s+$/, ""));  // as written: at the line's start (an answer may indent one)
       if (mark) { current = mark[1]; blocks[current] = []; return; }
       if (/^#{1,3} /.test(line)) { current = null; return; }
       if (current) { blocks[current].push(line); }
