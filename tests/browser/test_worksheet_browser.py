@@ -60,6 +60,10 @@ def test_computed_values_and_score_band_update_live(page: Page, server: str) -> 
     assert total.startswith("19")
     band = page.locator(f"#blatt-{P} .band.current .band-title").inner_text()
     assert band == "Viel Raum für Entlastung"
+    # Screen readers hear total and band together, from one live region; computed values stay quiet.
+    live = page.locator(f"#blatt-{P} [role=status][aria-atomic=true]")
+    assert normalized(live.inner_text()) == "19 Punkte – Viel Raum für Entlastung"
+    assert page.locator(f"#blatt-{P} output[data-computed][aria-live=off]").count() == 4
     page.check(f"#{P}-geplant-5")
     assert page.locator(f"#blatt-{P} [data-score-total]").inner_text().startswith("15")
     assert page.locator(f"#blatt-{P} .band.current .band-title").inner_text() == "Teils bewusst, teils Gewohnheit"

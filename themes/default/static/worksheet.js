@@ -195,7 +195,7 @@
     var total = this.total();
     var band = total === null ? null : this.band(total);
     live.classList.toggle("has-total", total !== null);  // printed only then
-    totalOut.value = total === null ? "" : total + " " + this.strings.score_points;
+    totalOut.textContent = total === null ? "" : total + " " + this.strings.score_points;
     bandOut.textContent = total === null ? this.strings.score_open : (band ? "– " + band.title : "");
     Array.prototype.forEach.call(this.form.querySelectorAll(".bands .band"), function (el) {
       var on = band && Number(el.getAttribute("data-low")) === band.low;
