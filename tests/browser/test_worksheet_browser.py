@@ -309,3 +309,13 @@ def test_pages_ask_for_nothing_the_site_lacks(page: Page, server: str) -> None:
     # Browsers ask for /favicon.ico unless a page names its icon (headless Chromium does not ask at all).
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert icon and page.request.get(server + icon).status == 200
+
+
+def test_the_focus_ring_of_a_chosen_scale_circle_stands_apart_from_its_fill(page: Page, server: str) -> None:
+    page.goto(server + SOCIAL)
+    page.check(f"#{P}-likes-3")
+    page.focus(f"#{P}-likes-3")
+    page.keyboard.press("ArrowRight")  # keyboard focus: focus-visible, and the next circle is chosen
+    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                          " return [document.activeElement.id, s.outlineOffset, s.boxShadow]; })()")
+    assert style[0] == f"{P}-likes-4" and style[1] == "3px" and "0px 0px 0px 2px" in style[2], style
