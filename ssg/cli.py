@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -298,12 +298,7 @@ def new_command(title: str, site_dir: Path) -> None:
     Example:
       ssg new "Über Größe"      creates essays/ueber-groesse.md
     """
-    try:
-        path = new_essay(site_dir, title, date.today())
-    except OSError as exc:
-        raise click.ClickException(_cannot_write(exc, site_dir)) from None
-    except SsgError as exc:  # not a build: no "Build failed" line
-        raise click.ClickException("\n".join(str(p) for p in exc.problems)) from None
+    path = _scaffold(lambda: new_essay(site_dir, title, date.today()), site_dir)
     click.echo(f"Created {path}")
 
 
@@ -319,19 +314,22 @@ def init_command(folder: Path, title: str) -> None:
     """
     if not title.strip():
         raise click.BadParameter("must not be empty: it names the site on every page", param_hint="--title")
-    try:
-        created = init_site(folder, title, date.today())
-    except OSError as exc:
-        raise click.ClickException(_cannot_write(exc, folder)) from None
-    except SsgError as exc:  # not a build: no "Build failed" line
-        raise click.ClickException("\n".join(str(p) for p in exc.problems)) from None
-    for path in created:
+    for path in _scaffold(lambda: init_site(folder, title, date.today()), folder):
         click.echo(f"Created {path}")
     click.echo(f"Next: cd {folder} && ssg serve")
 
 
-def _cannot_write(exc: OSError, where: Path) -> str:
-    return f"cannot write {exc.filename or where}: {exc.strerror or exc}"
+T = TypeVar("T")
+
+
+def _scaffold(make: Callable[[], T], where: Path) -> T:
+    """Run `ssg new`/`ssg init`'s work; its problems are messages, not a failed build."""
+    try:
+        return make()
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {exc.filename or where}: {exc.strerror or exc}") from None
+    except SsgError as exc:
+        raise click.ClickException("\n".join(str(p) for p in exc.problems)) from None
 
 
 __all__ = ["SsgError", "main"]

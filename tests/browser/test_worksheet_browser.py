@@ -31,6 +31,14 @@ def fill_social(page: Page) -> None:
     page.fill(f"#{P}-verzicht", "Auf die meisten Netzwerke.")
 
 
+def save_answers(page: Page, path: Path) -> Path:
+    """Click the sheet's save button and keep the downloaded file at `path`."""
+    with page.expect_download() as info:
+        page.click(f"#blatt-{P} [data-action=save]")
+    info.value.save_as(path)
+    return path
+
+
 def output_text(page: Page, field: str) -> str:
     return page.locator(f"#{P}-{field}").inner_text()
 
@@ -72,10 +80,7 @@ def test_computed_values_and_score_band_update_live(page: Page, server: str) -> 
 def test_markdown_file_holds_every_answer_and_loads_back(page: Page, server: str, tmp_path: Path) -> None:
     page.goto(server + SOCIAL)
     fill_social(page)
-    with page.expect_download() as info:
-        page.click(f"#blatt-{P} [data-action=save]")
-    path = tmp_path / "antworten.md"
-    info.value.save_as(path)
+    path = save_answers(page, tmp_path / "antworten.md")
     text = path.read_text(encoding="utf-8")
     data = page.evaluate(f"JSON.parse(document.querySelector('#blatt-{P} script.ws-data').textContent).sheet")
     assert len(data["prompts"]) >= 4 and len(data["fields"]) >= 10
@@ -212,10 +217,7 @@ def test_a_file_from_another_worksheet_is_refused_and_answers_are_replaced_only_
 ) -> None:
     page.goto(server + SOCIAL)
     fill_social(page)
-    with page.expect_download() as info:
-        page.click(f"#blatt-{P} [data-action=save]")
-    path = tmp_path / "social.md"
-    info.value.save_as(path)
+    path = save_answers(page, tmp_path / "social.md")
     handshake = "nur-ein-handschlag"
     page.goto(server + HANDSHAKE)
     page.fill(f"#{handshake}-frage-2", "Meine Antwort")
