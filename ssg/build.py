@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from ssg import urls
 from ssg.cache import FOLDER as CACHE_FOLDER
 from ssg.cache import (
     OutputIndex,
@@ -28,9 +29,11 @@ from ssg.cache import (
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.content.essay import Essay
+from ssg.content.page import collect_pages, published, read_page_sources, slug_clashes
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
-from ssg.outputs import Output, feeds, pages, taxonomy, worksheets
+from ssg.navigation import resolve_menus
+from ssg.outputs import Output, feeds, pages, redirects, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
@@ -101,6 +104,7 @@ def load_site(
     sources: list[Source] | None = None,
     compiled: jinja2.BytecodeCache | None = None,
     references: References | None = None,
+    page_sources: list[Source] | None = None,
 ) -> Plan:
     """Load the content and theme and make the site and its keys: a plan with no outputs yet (see plan_all).
 
@@ -109,17 +113,17 @@ def load_site(
     """
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
-        essays, warnings = collect(config, options.selection, now, memo, options.jobs, sources)
-        report.warnings.extend(warnings)
+        site = load_content(config, options.selection, now, report, memo, sources, page_sources, options.jobs)
         theme = load_theme(config)
         report.warnings.extend(theme.warnings)
         env = make_environment(config, theme, compiled)
     with report.step("site"):
-        site = make_site(config, essays)
+        essays = site.essays
         # The only site-wide facts templates see besides their context: part of every cache key.
         facts = {
             "has_worksheets": bool(site.worksheet_essays),
             "scheduled": frozenset(e.slug for e in essays if e.date > now),
+            "menus": site.menus,
         }
         env.globals.update(facts)
         data_key = fingerprint([code_version(), config])
@@ -128,10 +132,42 @@ def load_site(
     return Plan(site, env, [], key, data_key, theme, template_keys)
 
 
+def load_content(
+    config: SiteConfig,
+    selection: Selection,
+    now: datetime,
+    report: BuildReport,
+    memo: EssayMemo | None,
+    sources: list[Source] | None,
+    page_sources: list[Source] | None,
+    jobs: int,
+) -> Site:
+    """Read essays, pages and menus into the Site; raise SsgError with the problems of all of them at once."""
+    try:
+        essays, problems = collect(config, selection, now, memo, jobs, sources)
+        failed = False
+    except SsgError as exc:
+        essays, problems, failed = [], list(exc.problems), True
+    all_pages, found = collect_pages(config, read_page_sources(config) if page_sources is None else page_sources)
+    problems += found
+    pages_now = published(all_pages, selection)
+    menus = None
+    if not failed:  # with essays missing, every menu entry naming one would be reported too
+        problems += slug_clashes(pages_now, {e.slug: e.source for e in essays})
+        has_sheets = any(e.has_worksheet_page for e in essays)
+        menus, found = resolve_menus(config, essays, all_pages, {p.source for p in pages_now}, has_sheets)
+        problems += found
+    if failed or any(p.severity == "error" for p in problems):
+        raise SsgError(sorted(dict.fromkeys(problems), key=lambda p: p.sort_key))
+    report.warnings.extend(problems)
+    return make_site(config, essays, pages_now, menus)
+
+
 def plan_all(plan: Plan, report: BuildReport) -> Plan:
     """Return the plan with every output of the site."""
     with report.step("plan"):
         outputs = plan_outputs(plan.site) + static_outputs(plan.site.config, plan.theme)
+        outputs += redirects.plan(plan.site, outputs)
     report.pages = sum(1 for o in outputs if o.template and o.url.endswith(("/", ".html")))
     report.files = len(outputs)
     return replace(plan, outputs=outputs)
@@ -209,7 +245,8 @@ HEAVY_SITE = 1000  # essays: from here on archive, tag pages and indexes take te
 
 
 def input_digest(config: SiteConfig, options: BuildOptions, sources: list[Source]) -> str:
-    """Return a digest of every input of a build but the clock: code, config, options, theme, static files, essays."""
+    """Return a digest of every input of a build but the clock: code, config, options, theme, static files, essays
+    and pages."""
     theme = load_theme(config)
     static = config.root / config.static
     essays = [(s.rel, s.digest, s.problem) for s in sources]
@@ -229,7 +266,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
         previous = index.outputs.get(out, {})
     with report.step("read"):
         sources = _read_sources(config, index, options.cache)
-        inputs = input_digest(config, options, sources)
+        page_sources = read_page_sources(config)
+        inputs = input_digest(config, options, sources + page_sources)
         check_folders(config)
     last = index.plans.get(out)
     if options.cache and not options.clean and last is not None and last.inputs == inputs:
@@ -248,7 +286,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     compiled = template_cache(config) if options.cache else None
     if not options.cache:
         index.references.clear()
-    plan = plan_all(load_site(config, options, report, memo, sources, compiled, index.references), report)
+    site = load_site(config, options, report, memo, sources, compiled, index.references, page_sources)
+    plan = plan_all(site, report)
     del sources  # the essay files' bytes
     unrecorded = not previous and not absent_or_empty(config.output)
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
@@ -259,6 +298,9 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]
     warnings = tuple(report.warnings)
     index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
+    # Said once, by the build that moved them (not repeated by the next build with nothing changed).
+    index.addresses[out], moved = moved_addresses(plan.site, index.addresses.get(out, {}), index.outputs[out])
+    report.warnings.extend(moved)
     with report.step("save"):
         try:
             save_index(config, index)
@@ -269,6 +311,24 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
             report.warnings.append(Problem(CACHE_FOLDER, None, message, "warning"))
     report.made = (plan, cache, index)
     return report
+
+
+def moved_addresses(site: Site, before: dict[str, str], written: Record) -> tuple[dict[str, str], list[Problem]]:
+    """Return each essay's and page's address by source file, and a warning for each whose address moved
+    since the last build and whose old address now leads nowhere (no alias keeps it)."""
+    texts = [(e.source, urls.essay_url(e.slug), e.slug_line) for e in site.essays]
+    texts += [(p.source, p.url, p.slug_line) for p in site.pages]
+    now = {source: url for source, url, _line in texts}
+    problems = []
+    for source, url, line in texts:
+        old = before.get(source)
+        if old is not None and old != url and urls.output_path(old) not in written:
+            message = (
+                f"its address moved from {old} to {url}: links to the old one now end on the 404 page; "
+                f"add 'aliases: [\"{old}\"]' to its front matter to send them on"
+            )
+            problems.append(Problem(source, line or None, message, "warning"))
+    return now, problems
 
 
 def still_there(out: Path, files: tuple[str, ...] | None, made: Record | None = None) -> tuple[str, ...]:
@@ -325,9 +385,9 @@ def check_folders(config: SiteConfig) -> None:
     publish them (essays, drafts among them, themes, the cache)."""
     out, root = config.output.resolve(), config.root.resolve()
     essays, themes, cache = config.essays_dir.resolve(), (root / "themes").resolve(), (root / CACHE_FOLDER).resolve()
-    static = (root / config.static).resolve()
+    static, own_pages = (root / config.static).resolve(), config.pages_dir.resolve()
     problems = []
-    protected = [root, essays, themes, static, cache]
+    protected = [root, essays, themes, static, cache, own_pages]
     if out in protected or out in root.parents or any(p in out.parents for p in protected[1:]):
         message = f"output folder {out} would overwrite the site's own files: choose another 'output'"
         problems.append(Problem("site.yml", None, message))
@@ -337,12 +397,12 @@ def check_folders(config: SiteConfig) -> None:
         what = "is not a folder" if essays.exists() else "is missing"
         message = f"the essays folder {what}: ssg new \"Title\" makes it with a first essay"
         problems.append(Problem("essays", None, message))
-    own = [essays, themes, cache, out]
+    own = [essays, themes, cache, out, own_pages]
     if static == root or static in root.parents or any(f == static or static in f.parents for f in own) or (
-        essays in static.parents
+        essays in static.parents or own_pages in static.parents
     ):
-        message = f"'static' folder {static} would publish the site's own files (essays, themes, cache or output): "
-        problems.append(Problem("site.yml", None, message + "give it a folder of its own"))
+        message = f"'static' folder {static} would publish the site's own files (essays, pages, themes, cache or "
+        problems.append(Problem("site.yml", None, message + "output): give it a folder of its own"))
     if problems:
         raise SsgError(problems)
 

@@ -97,6 +97,8 @@ class OutputIndex:
     references: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     # Per output folder: files found there when ssg had no record of it (see WriteReport.unrecorded).
     unrecorded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per output folder: the address of each essay and page by its source file, to name the ones that moved.
+    addresses: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def cache_dir(config: SiteConfig) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -14,6 +15,7 @@ from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import essay_files
 from ssg.content.essay import Essay
+from ssg.content.page import Page
 from ssg.errors import ContentError, Problem, SsgError
 from ssg.inmemory import Rendered, render_site
 from ssg.markdown import make_parser
@@ -28,7 +30,7 @@ class _Site:
     config: SiteConfig
     files: frozenset[PurePosixPath]
     pages: dict[PurePosixPath, PageScan]
-    essays: dict[str, Essay]
+    essays: dict[str, Essay | Page]  # essays and pages by source file
 
     def where(self, path: PurePosixPath) -> str:
         """Return how to name a built file in a report: the output folder and the file."""
@@ -58,13 +60,15 @@ def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
         return finish([*report.warnings, *exc.problems], strict)
     site = _index(config, rendered)
     problems = [*report.warnings, *content_hints(config, rendered.site.essays)]
+    problems += placeholder_hints(rendered.site.pages)
     skip: dict[PurePosixPath, set[str]] = {}
     md = make_parser(config)
-    for essay in rendered.site.essays:
-        refs = markdown_refs(md, essay.body, essay.body_line)
-        skip[PurePosixPath(urls.output_path(urls.essay_url(essay.slug)))] = {r.value for r in refs}
-        problems += [Problem(essay.source, r.line, m) for r in refs for m in _essay_ref(site, essay, r)]
+    for text in _texts(rendered):
+        refs = markdown_refs(md, text.body, text.body_line)
+        skip[PurePosixPath(urls.output_path(urls.essay_url(text.slug)))] = {r.value for r in refs}
+        problems += [Problem(text.source, r.line, m) for r in refs for m in _essay_ref(site, text, r)]
     problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
+    problems += _redirect_problems(site, rendered)
     return finish(problems, strict)
 
 
@@ -78,7 +82,8 @@ def _index(config: SiteConfig, rendered: Rendered) -> _Site:
     files = {PurePosixPath(path): data for path, data in rendered.files.items()}
     html = sorted(path for path in files if path.suffix == ".html")
     pages = {path: scan_html(files[path].decode("utf-8", "replace")) for path in html}
-    essays = {e.source: e for e in rendered.site.essays}
+    essays: dict[str, Essay | Page] = {e.source: e for e in rendered.site.essays}
+    essays.update({p.source: p for p in rendered.site.pages})
     return _Site(config, frozenset(files), pages, essays)
 
 
@@ -87,7 +92,7 @@ def _page_url(path: PurePosixPath) -> str:
     return url[: -len("index.html")] if path.name == "index.html" else url
 
 
-def _essay_ref(site: _Site, essay: Essay, ref: Ref) -> list[str]:
+def _essay_ref(site: _Site, essay: Essay | Page, ref: Ref) -> list[str]:
     base = site.config.base_path
     if base != "/" and ref.value.startswith(base):
         # The renderer put the base path in front of site-relative links; name them as written.
@@ -99,7 +104,7 @@ def _essay_ref(site: _Site, essay: Essay, ref: Ref) -> list[str]:
     return _ref_problems(site, urls.essay_url(essay.slug), ref)
 
 
-def _source_link(site: _Site, essay: Essay, ref: Ref, path: str) -> str:
+def _source_link(site: _Site, essay: Essay | Page, ref: Ref, path: str) -> str:
     base = site.config.base_path
     if path.startswith(base):
         source = path[len(base) :]
@@ -109,7 +114,8 @@ def _source_link(site: _Site, essay: Essay, ref: Ref, path: str) -> str:
     if target is not None:
         url = urls.essay_url(target.slug)
         return f"link to the file {ref.shown!r} does not work on the site: link to the essay's URL {url!r}"
-    known = {p.relative_to(site.config.root).as_posix() for p in essay_files(site.config)}
+    folders = [site.config.essays_dir, site.config.pages_dir]
+    known = {p.relative_to(site.config.root).as_posix() for f in folders for p in essay_files(site.config, f)}
     if source in known:
         return f"link to {source}, which is not published (a draft or dated in the future)"
     return f"link to {ref.shown!r}: there is no essay {source}"
@@ -199,6 +205,51 @@ def _page_problems(
     return problems
 
 
+def _redirect_problems(site: _Site, rendered: Rendered) -> list[Problem]:
+    """Follow every page that redirects (aliases, hand-made pages with a meta refresh) to where it ends:
+    a loop never ends (an error), a chain of redirects makes readers wait (a warning)."""
+    hops: dict[PurePosixPath, PurePosixPath] = {}
+    for path, scan in site.pages.items():
+        refresh = next((r for r in scan.refs if r.tag == "meta"), None)
+        if refresh is None:
+            continue
+        parts = urlsplit(urljoin(urls.absolute(site.config.base_url, _page_url(path)), refresh.value))
+        base = site.config.base_path
+        if (parts.scheme, parts.netloc) == urlsplit(site.config.base_url)[:2] and parts.path.startswith(base):
+            target = _target(site.files, unquote(parts.path)[len(base) :])
+            if target is not None:
+                hops[path] = target
+    origins = {
+        PurePosixPath(urls.output_path(alias)): (text.source, line)
+        for text in _texts(rendered)
+        for alias, line in _aliases(text)
+    }
+    problems = []
+    for start in sorted(hops):
+        seen = [start]
+        while seen[-1] in hops and hops[seen[-1]] not in seen:
+            seen.append(hops[seen[-1]])
+        looped = seen[-1] in hops
+        if not looped and len(seen) <= 2:
+            continue
+        shown = " → ".join("/" + _page_url(p).lstrip("/") for p in [*seen, *([hops[seen[-1]]] if looped else [])])
+        where, line = origins.get(start, (site.where(start), None))
+        if looped:
+            problems.append(Problem(where, line or None, f"redirects in a loop: {shown} (readers never arrive)"))
+        else:
+            message = f"redirects in a chain: {shown} (let the first lead straight to the last)"
+            problems.append(Problem(where, line or None, message, "warning"))
+    return problems
+
+
+def _texts(rendered: Rendered) -> list[Essay | Page]:
+    return [*rendered.site.essays, *rendered.site.pages]
+
+
+def _aliases(text: Essay | Page) -> list[tuple[str, int]]:
+    return list(zip(text.aliases, text.alias_lines or [0] * len(text.aliases), strict=True))
+
+
 def _rooted(value: str) -> bool:
     parts = urlsplit(value)
     return bool(parts.scheme or parts.netloc or parts.path.startswith("/") or not parts.path)
@@ -219,6 +270,24 @@ def content_hints(config: SiteConfig, essays: Sequence[Essay]) -> list[Problem]:
         for key in ("prompts", "worksheet"):
             if key in data and not data[key]:
                 problems.append(_warn(essay, data.line_of(key), f"'{key}' is empty (fill it in or remove it)"))
+    return problems
+
+
+# How the pages `ssg init` writes (and the author's legal pages) mark what the author must fill in.
+PLACEHOLDER = re.compile(r"\[(?:BITTE ERGÄNZEN|TO BE COMPLETED):")
+
+
+def placeholder_hints(pages: Sequence[Page]) -> list[Problem]:
+    """Warn about each page that still holds placeholders to fill in: an Impressum with them is not one."""
+    problems = []
+    for page in pages:
+        found = PLACEHOLDER.search(page.body)
+        if found is not None:
+            count = len(PLACEHOLDER.findall(page.body))
+            line = page.body_line + page.body.count("\n", 0, found.start())
+            plural = "s" if count > 1 else ""
+            message = f"{count} placeholder{plural} to fill in ({found.group()} …) before the site goes online"
+            problems.append(Problem(page.source, line, message, "warning"))
     return problems
 
 

@@ -20,7 +20,7 @@ from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
-from ssg.scaffold import init_site, new_essay
+from ssg.scaffold import LANGUAGES, init_site, new_essay, new_page
 
 
 class _Commands(click.Group):
@@ -290,31 +290,40 @@ def _count(number: int, noun: str) -> str:
 
 @main.command("new")
 @click.argument("title")
+@click.option("--page", is_flag=True, help="Make a standalone page (no date, not in lists or feeds) in pages/.")
 @SITE_OPTION
-def new_command(title: str, site_dir: Path) -> None:
-    """Start a new essay: essays/<slug>.md with a front-matter skeleton.
+def new_command(title: str, page: bool, site_dir: Path) -> None:
+    """Start a new essay: essays/<slug>.md with a front-matter skeleton (with --page: pages/<slug>.md).
 
     \b
-    Example:
-      ssg new "Über Größe"      creates essays/ueber-groesse.md
+    Examples:
+      ssg new "Über Größe"          creates essays/ueber-groesse.md
+      ssg new --page "Impressum"    creates pages/impressum.md
     """
-    path = _scaffold(lambda: new_essay(site_dir, title, date.today()), site_dir)
+    make = (lambda: new_page(site_dir, title)) if page else (lambda: new_essay(site_dir, title, date.today()))
+    path = _scaffold(make, site_dir)
     click.echo(f"Created {path}")
 
 
 @main.command("init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="Mein Journal", show_default=True, help="The site's title.")
-def init_command(folder: Path, title: str) -> None:
-    """Start a new site in FOLDER: site.yml and one example essay.
+@click.option("--title", help="The site's title [default: Mein Journal, or My Journal in English].")
+@click.option(
+    "--language", type=click.Choice(LANGUAGES), default="de", show_default=True, help="The site's language."
+)
+def init_command(folder: Path, title: str | None, language: str) -> None:
+    """Start a new site in FOLDER: site.yml, an example essay, and the pages a site needs (about, legal
+    notice, privacy policy) linked from its menus.
 
     \b
-    Example:
+    Examples:
       ssg init mein-journal && cd mein-journal && ssg build
+      ssg init my-journal --language en --title "Notes on Reflection"
     """
+    title = title if title is not None else ("Mein Journal" if language == "de" else "My Journal")
     if not title.strip():
         raise click.BadParameter("must not be empty: it names the site on every page", param_hint="--title")
-    for path in _scaffold(lambda: init_site(folder, title, date.today()), folder):
+    for path in _scaffold(lambda: init_site(folder, title, date.today(), language), folder):
         click.echo(f"Created {path}")
     click.echo(f"Next: cd {folder} && ssg serve")
 

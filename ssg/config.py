@@ -48,6 +48,23 @@ class MarkdownOptions:
     typographer: bool = True
 
 
+SECTIONS = ("home", "archive", "tags", "worksheets")  # built-in pages a menu entry may name
+MENU_KINDS = ("page", "essay", "section", "url")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of a menu as site.yml writes it; what it names is looked up once the content is read.
+
+    `kind` is one of MENU_KINDS, or "name" for a bare word (a section, or a page's or essay's slug or file).
+    """
+
+    kind: str
+    target: str
+    label: str = ""
+    line: int = field(default=0, compare=False)  # not part of cache keys: moving a line changes no page
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yml says, with defaults filled in and paths resolved."""
@@ -64,6 +81,9 @@ class SiteConfig:
     urls: UrlSegments = field(default_factory=UrlSegments)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     static: str = "static"
+    pages: str = "pages"
+    menu: tuple[MenuEntry, ...] | None = None  # None: the default header (home, archive, tags, worksheets)
+    footer_menu: tuple[MenuEntry, ...] = ()
     words_per_minute: int = 200
     feed_items: int = 20
     per_page: int = 20
@@ -84,13 +104,19 @@ class SiteConfig:
         """Return the folder holding the essays."""
         return self.root / "essays"
 
+    @property
+    def pages_dir(self) -> Path:
+        """Return the folder holding the standalone pages."""
+        return self.root / self.pages
+
     def with_output(self, output: Path) -> SiteConfig:
         """Return a copy writing to another output directory."""
         return replace(self, output=output.resolve())
 
 
 _SECTIONS: dict[str, type[Any]] = {"author": Author, "urls": UrlSegments, "markdown": MarkdownOptions}
-_SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - {"root"}
+_MENUS = ("menu", "footer_menu")
+_SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - set(_MENUS) - {"root"}
 
 
 def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
@@ -113,6 +139,8 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
         line = data.line_of(key)
         if key in _SECTIONS:
             values[key] = _section(_SECTIONS[key], key, value, line, problems)
+        elif key in _MENUS:
+            values[key] = _menu(key, value, line, problems)
         elif key in _SIMPLE:
             values[key] = _coerce(SiteConfig, key, value, line, problems, data.written(key))
         else:
@@ -174,6 +202,81 @@ def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Pr
     return cls(**kwargs)
 
 
+def _menu(name: str, value: Any, line: int, problems: list[Problem]) -> tuple[MenuEntry, ...]:
+    """Read a menu: a list of entries, each a bare name or a mapping like {page: impressum, label: Impressum}."""
+    if value is None:
+        return ()
+    if not isinstance(value, yamlload.LineList):
+        problems.append(Problem(CONFIG_FILE, line, f"'{name}' must be a list of entries (- home, - page: impressum)"))
+        return ()
+    entries = []
+    for index, (item, item_line) in enumerate(zip(value, value.item_lines, strict=True)):
+        written = item if isinstance(item, str) else value.written(index)
+        if written is not None:
+            entry: MenuEntry | None = MenuEntry("name", written.strip(), "", item_line)
+        elif isinstance(item, yamlload.LineMap):
+            entry = _menu_mapping(name, item, problems)
+        else:
+            entry = None
+            hint = "a name (home, archive, impressum) or a mapping like {page: impressum, label: Impressum}"
+            problems.append(Problem(CONFIG_FILE, item_line, f"'{name}' entries must be {hint}"))
+        if entry is not None:
+            if not entry.target or (problem := control_problem(entry.target + entry.label)) is not None:
+                problem = "must not be empty" if not entry.target else problem
+                problems.append(Problem(CONFIG_FILE, entry.line, f"'{name}' entry {problem}"))
+            else:
+                entries.append(entry)
+    return tuple(entries)
+
+
+def _menu_mapping(name: str, item: yamlload.LineMap, problems: list[Problem]) -> MenuEntry | None:
+    kinds = [k for k in MENU_KINDS if k in item]
+    for key in item:
+        if key not in (*MENU_KINDS, "label"):
+            known = ", ".join([*MENU_KINDS, "label"])
+            message = f"'{name}' entry: unknown key '{key}' (known: {known})"
+            problems.append(Problem(CONFIG_FILE, item.line_of(key), message))
+            return None
+    if len(kinds) != 1:
+        what = "names two things" if kinds else "names nothing"
+        message = f"'{name}' entry {what}: give exactly one of {', '.join(MENU_KINDS)}"
+        problems.append(Problem(CONFIG_FILE, item.line, message))
+        return None
+    kind = kinds[0]
+    texts = {}
+    for key in (kind, "label"):
+        value = item.get(key)
+        text = value if isinstance(value, str) else item.written(key)
+        if key in item and text is None:
+            problems.append(Problem(CONFIG_FILE, item.line_of(key), f"'{name}' entry: '{key}' must be text"))
+            return None
+        texts[key] = (text or "").strip()
+    entry = MenuEntry(kind, texts[kind], texts["label"], item.line_of(kind))
+    if kind == "url":
+        return _checked_url(name, entry, problems)
+    if kind == "section" and entry.target not in SECTIONS:
+        message = f"'{name}' entry: unknown section '{entry.target}' (known: {', '.join(SECTIONS)})"
+        problems.append(Problem(CONFIG_FILE, entry.line, message))
+        return None
+    return entry
+
+
+def _checked_url(name: str, entry: MenuEntry, problems: list[Problem]) -> MenuEntry | None:
+    """An address entry is a web or mail address, or a path on the site, and needs a label."""
+    parts = urlsplit(entry.target)
+    on_site = entry.target.startswith("/") and not entry.target.startswith("//") and "\\" not in entry.target
+    web = parts.scheme in ("http", "https") and bool(parts.netloc)
+    mail = parts.scheme == "mailto" and "@" in parts.path
+    if not (on_site or web or mail):
+        message = f"'{name}' entry: url {entry.target!r} must be a web address (https://…), mailto: or a site path (/…)"
+        problems.append(Problem(CONFIG_FILE, entry.line, message))
+        return None
+    if not entry.label:
+        problems.append(Problem(CONFIG_FILE, entry.line, f"'{name}' entry: an address needs a 'label' to show"))
+        return None
+    return entry
+
+
 def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems: list[Problem]) -> SiteConfig | None:
     if any(v is None for v in values.values()):
         return None
@@ -184,6 +287,7 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
     _check_language(config, data, problems)
     _check_timezone(config, data, problems)
     _check_segments(config, data, problems)
+    _check_pages_folder(config, data, problems)
     _check_author(config, data, problems)
     checks = [
         ("title", not config.title, "must not be empty: it names the site on every page and in the feeds"),
@@ -197,6 +301,16 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
             problems.append(Problem(CONFIG_FILE, data.line_of(key), f"'{key}' {rule}"))
     problems.sort(key=lambda p: p.line or 0)  # in the order of the file
     return config
+
+
+def _check_pages_folder(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    folder = config.pages
+    if not folder or folder.startswith(("/", ".")) or "\\" in folder or ".." in folder.split("/"):
+        message = f"'pages' must name a folder inside the site folder, like 'pages', not {folder!r}"
+        problems.append(Problem(CONFIG_FILE, data.line_of("pages"), message))
+    elif (config.root / folder).resolve() in (config.essays_dir.resolve(), config.root.resolve()):
+        message = f"'pages' folder {folder!r} must be a folder of its own, not the essays or the site folder"
+        problems.append(Problem(CONFIG_FILE, data.line_of("pages"), message))
 
 
 def _check_author(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:

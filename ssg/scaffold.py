@@ -10,7 +10,11 @@ from ssg import urls
 from ssg.config import load_config
 from ssg.errors import Problem, SsgError
 
-SITE_YML = """\
+STARTER = Path(__file__).resolve().parent / "starter"  # the standalone pages `ssg init` writes, by language
+LANGUAGES = ("de", "en")
+
+SITE_YML = {
+    "de": """\
 # Settings of your site. Every key is explained in ssg's README ("site.yml reference").
 title: {title}
 description: Essays, Fragen zur Reflexion und Arbeitsblätter.
@@ -24,11 +28,57 @@ author:
   # messenger: "Threema: ABCD1234"
 theme: default
 output: _site
-"""
+menu:
+  - home
+  - archive
+  - tags
+  - worksheets
+  - page: ueber-mich
+# Impressum and Datenschutzerklärung: a German site must link both from every page.
+# Fill in every [BITTE ERGÄNZEN: …] in pages/ before the site goes online (ssg check lists them).
+footer_menu:
+  - impressum
+  - datenschutz
+""",
+    "en": """\
+# Settings of your site. Every key is explained in ssg's README ("site.yml reference").
+title: {title}
+description: Essays, questions for reflection and worksheets.
+base_url: https://example.org/
+language: en
+timezone: Europe/London
+author:
+  name: The Author
+  email: author@example.org
+  # public_key_url: https://example.org/author.asc
+theme: default
+output: _site
+urls:
+  tags: topics
+  archive: archive
+  worksheets: worksheets
+  worksheet: worksheet
+  booklet: booklet
+  page: page
+menu:
+  - home
+  - archive
+  - tags
+  - worksheets
+  - page: about
+# A legal notice and a privacy policy, linked from every page (required in Germany and the EU for most sites).
+# Fill in every [TO BE COMPLETED: …] in pages/ before the site goes online (ssg check lists them).
+footer_menu:
+  - legal-notice
+  - privacy
+""",
+}
 
-EXAMPLE_ESSAY = """\
+EXAMPLE_ESSAY = {
+    "de": """\
 ---
 title: Willkommen
+slug: willkommen
 date: {today}
 tags: ["Anfang"]
 summary: Das erste Essay dieses Journals.
@@ -66,11 +116,55 @@ worksheet:
 ---
 
 Hier beginnt Ihr Journal. Schreiben Sie in **Markdown**; `ssg serve` zeigt jede Änderung sofort.
-"""
+""",
+    "en": """\
+---
+title: Welcome
+slug: welcome
+date: {today}
+tags: ["Beginnings"]
+summary: The first essay of this journal.
+prompts:
+  - "What do I want to hold on to here?"
+  - text: "What will I deliberately make time for this week?"
+    hint: "One sentence is enough."
+worksheet:
+  title: "How am I today?"
+  fields:
+    - id: rest
+      type: scale
+      label: "I feel rested."
+      left: "not at all"
+      right: "completely"
+    - id: focus
+      type: scale
+      label: "I know what matters today."
+      left: "not at all"
+      right: "completely"
+    - id: note
+      type: text
+      label: "What is on my mind?"
+      lines: 4
+  score:
+    label: "Your result"
+    sum: [rest, focus]
+    bands:
+      - range: [2, 5]
+        title: "Time to breathe"
+        text: "Allow yourself a break today."
+      - range: [6, 10]
+        title: "Well prepared"
+        text: "You start the day with clarity."
+---
+
+Your journal starts here. Write in **Markdown**; `ssg serve` shows every change at once.
+""",
+}
 
 NEW_ESSAY = """\
 ---
 title: {title}
+slug: {slug}          # the address stays when the title changes
 date: {today}
 draft: true          # remove this line (or set false) to publish
 tags: []
@@ -95,38 +189,72 @@ Ihr Text.
 """
 
 
-def init_site(folder: Path, title: str, today: date) -> list[Path]:
-    """Create a new site in `folder`; refuse if one is already there."""
+def init_site(folder: Path, title: str, today: date, language: str = "de") -> list[Path]:
+    """Create a new site in `folder` (site.yml, an example essay, the standalone pages and their menus, in
+    `language`); refuse if one is already there, and never overwrite a file."""
     site_yml = folder / "site.yml"
     if site_yml.exists():
         raise SsgError([Problem(str(site_yml), None, "a site already exists here; nothing was changed")])
     essays = folder / "essays"
     essays.mkdir(parents=True, exist_ok=True)
-    example = essays / "willkommen.md"
-    site_yml.write_text(SITE_YML.format(title=_yaml_text(title)), encoding="utf-8")
-    if not example.exists():
-        example.write_text(EXAMPLE_ESSAY.format(today=today.isoformat()), encoding="utf-8")
+    site_yml.write_text(SITE_YML[language].format(title=_yaml_text(title)), encoding="utf-8")
+    made = [site_yml]
+    example = essays / ("willkommen.md" if language == "de" else "welcome.md")
+    files = [(example, EXAMPLE_ESSAY[language].format(today=today.isoformat()))]
+    starters = sorted((STARTER / language).glob("*.md"))
+    files += [(folder / "pages" / p.name, p.read_text(encoding="utf-8")) for p in starters]
+    for path, text in files:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            made.append(path)
     (folder / ".gitignore").write_text("_site/\n.ssg-cache/\n", encoding="utf-8")
-    return [site_yml, example]
+    return made
+
+
+NEW_PAGE = """\
+---
+title: {title}
+description: ""
+# prompts:
+#   - "Eine Frage zur Reflexion?"
+---
+
+Ihr Text.
+"""
 
 
 def new_essay(root: Path, title: str, today: date) -> Path:
     """Create essays/<slug>.md with a front-matter skeleton; refuse to overwrite."""
+    path, slug = _new_file(root, title, "essays")
+    path.write_text(NEW_ESSAY.format(title=_yaml_text(title), slug=slug, today=today.isoformat()), encoding="utf-8")
+    return path
+
+
+def new_page(root: Path, title: str) -> Path:
+    """Create <pages folder>/<slug>.md (a standalone page, no date) with a front-matter skeleton."""
+    path, _slug = _new_file(root, title, None)
+    path.write_text(NEW_PAGE.format(title=_yaml_text(title)), encoding="utf-8")
+    return path
+
+
+def _new_file(root: Path, title: str, folder: str | None) -> tuple[Path, str]:
+    """Return where a new text of this title goes (essays/ or, for None, the pages folder) and its slug."""
     slug = urls.slug(title)
-    if not slug:
-        raise SsgError([Problem("essays/", None, f"cannot make a file name from the title {title!r}")])
     if not (root / "site.yml").is_file():
         raise SsgError([Problem(str(root), None, "no site.yml here (is this a site folder? ssg init makes one)")])
     config, _ = load_config(root)
+    folder = folder or config.pages
+    if not slug:
+        raise SsgError([Problem(f"{folder}/", None, f"cannot make a file name from the title {title!r}")])
     if slug in urls.reserved_segments(config.urls):
         message = f"the title makes the URL /{slug}/, which another page of the site has: choose another title"
-        raise SsgError([Problem("essays/", None, message)])
-    path = root / "essays" / f"{slug}.md"
+        raise SsgError([Problem(f"{folder}/", None, message)])
+    path = root / folder / f"{slug}.md"
     if path.exists():
         raise SsgError([Problem(str(path.relative_to(root)), None, "already exists; nothing was changed")])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(NEW_ESSAY.format(title=_yaml_text(title), today=today.isoformat()), encoding="utf-8")
-    return path
+    return path, slug
 
 
 def _yaml_text(value: str) -> str:

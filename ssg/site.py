@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from ssg import urls
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay, EssayCard
+from ssg.content.page import Page
+from ssg.navigation import Menus
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Site:
     tags: tuple[Tag, ...]
     years: tuple[Year, ...]
     _index: dict[str, int] = field(repr=False, compare=False)
+    pages: tuple[Page, ...] = ()  # standalone pages, by file name
+    menus: Menus = field(default_factory=lambda: Menus(()))
 
     @property
     def worksheet_essays(self) -> tuple[Essay, ...]:
@@ -62,8 +66,10 @@ class Site:
         return urls.slug(name)
 
 
-def make_site(config: SiteConfig, essays: Sequence[Essay]) -> Site:
-    """Build the Site from essays already sorted newest first."""
+def make_site(
+    config: SiteConfig, essays: Sequence[Essay], pages: Sequence[Page] = (), menus: Menus | None = None
+) -> Site:
+    """Build the Site from essays already sorted newest first, and the published pages."""
     ordered = tuple(essays)
     cards = tuple(e.card(config.words_per_minute) for e in ordered)
     return Site(
@@ -73,6 +79,8 @@ def make_site(config: SiteConfig, essays: Sequence[Essay]) -> Site:
         tags=_tags(cards),
         years=_years(cards),
         _index={e.slug: i for i, e in enumerate(ordered)},
+        pages=tuple(pages),
+        menus=menus or Menus(()),
     )
 
 

@@ -24,9 +24,9 @@ class Selection:
     future: bool = False
 
 
-def essay_files(config: SiteConfig) -> list[Path]:
-    """Return the essay files in a stable order, skipping editor leftovers."""
-    return [Path(path) for path, _linked in _scan(str(config.essays_dir), False)]
+def essay_files(config: SiteConfig, folder: Path | None = None) -> list[Path]:
+    """Return the essay files (or the Markdown files in `folder`) in a stable order, skipping editor leftovers."""
+    return [Path(path) for path, _linked in _scan(str(folder or config.essays_dir), False)]
 
 
 def _scan(
@@ -83,8 +83,10 @@ Signature = tuple[int, int, int, int]
 RACY_NS = 50_000_000
 
 
-def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] | None = None) -> list[Source]:
-    """Read every essay file of the site, in a stable order.
+def read_sources(
+    config: SiteConfig, seen: dict[str, tuple[Signature, Source]] | None = None, folder: Path | None = None
+) -> list[Source]:
+    """Read every essay file of the site (or every Markdown file in `folder`), in a stable order.
 
     With `seen` (the status and source of each file last time, updated in place), a file whose status
     is unchanged since it was last read is not read again: its old source stands, bytes or not.
@@ -93,7 +95,7 @@ def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] |
     prefix = root.rstrip(os.sep) + os.sep
     sources = []
     signatures: dict[str, tuple[Signature, Source]] = {}
-    for name, linked in _scan(str(config.essays_dir), False):
+    for name, linked in _scan(str(folder or config.essays_dir), False):
         rel = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
         rel = rel.replace(os.sep, "/")
         if not rel.isascii() and not _is_utf8(rel):
@@ -108,7 +110,7 @@ def read_sources(config: SiteConfig, seen: dict[str, tuple[Signature, Source]] |
             source = known[1]
         else:
             read_at = time.time_ns()
-            raw, problem = _read(name, rel, config, linked)
+            raw, problem = read_file(name, rel, config, linked)
             source = Source(rel, raw, problem, source_digest(rel, raw) if raw is not None else "", name)
             # File times are coarse (a few milliseconds): a file changed again within that tick of being
             # read keeps its status, so only a status older than that may stand for the bytes.
@@ -164,7 +166,7 @@ def collect(
             loaded[rel] = (_with_body(entry[1], raw, source.path), entry[2])
         else:
             if raw is None:  # not read, its status vouched for it, but it was not parsed before
-                raw, problem = _read(source.path, rel, config, True)
+                raw, problem = read_file(source.path, rel, config, True)
                 if raw is None:
                     loaded[rel] = (None, [problem] if problem else [])
                     continue
@@ -191,7 +193,8 @@ def _with_body(essay: Essay, raw: bytes | None, path: str) -> Essay:
     return copy
 
 
-def _read(path: str, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:
+def read_file(path: str, rel: str, config: SiteConfig, linked: bool) -> tuple[bytes | None, Problem | None]:
+    """Return a source file's bytes, or the problem that kept it from being read."""
     try:
         outside = linked and not _inside(Path(path), config.root)
     except (RuntimeError, OSError):  # pathlib's word for a link loop
@@ -221,6 +224,11 @@ def _parse_chunk(
             essay = replace(essay, raw=b"")  # the caller has the bytes: don't send them back
         results[rel] = (essay, reader.problems)
     return results
+
+
+def is_selected(draft: bool, selection: Selection) -> bool:
+    """Tell whether an undated text (a page) is published: drafts only when asked for."""
+    return selection.drafts or not draft
 
 
 def _finish(

@@ -10,12 +10,13 @@ from typing import Any
 from ssg import fingerprint, urls
 from ssg.config import SiteConfig
 from ssg.content import frontmatter
+from ssg.content.aliases import parse_aliases
 from ssg.content.reader import Reader
 from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksheet
 from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 
-KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet")
+KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases")
 
 
 def reading_minutes(words: int, words_per_minute: int) -> int:
@@ -58,6 +59,8 @@ class Essay(_FrontMatter):
     raw: bytes = field(default=b"", repr=False, compare=False)
     origin: str = field(default="", repr=False, compare=False)  # the file to read when `raw` was left out
     card_digest: str = ""  # of what its card shows: file name, front matter, reading time
+    aliases: tuple[str, ...] = ()  # old addresses that redirect here ('/alter-titel/')
+    alias_lines: tuple[int, ...] = field(default=(), compare=False)
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -154,7 +157,7 @@ def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
 def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:
     reader.unknown_keys(data, KNOWN_KEYS, "")
     title = reader.text(data, "title", required=True)
-    published = _parse_date(data, "date", config, reader, required=True)
+    published = parse_date(data, "date", config, reader, required=True)
     tags, tag_lines = reader.text_list(data, "tags", "")
     if isinstance(data.get("tags"), str) and "," in data["tags"]:
         reader.warn(data.line_of("tags"), f"one tag {data['tags']!r}: several tags are a list, like [Eins, Zwei]")
@@ -166,7 +169,8 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         elif by_slug.setdefault(slug, tag) != tag:
             reader.warn(line, f"tag {tag!r} is the same tag as {by_slug[slug]!r} (one page for both): left out")
     tags = list(by_slug.values())
-    updated = _parse_date(data, "updated", config, reader, required=False)
+    updated = parse_date(data, "updated", config, reader, required=False)
+    aliases, alias_lines = parse_aliases(data, config, reader)
     if updated is not None and published is not None and updated < published:
         reader.warn(data.line_of("updated"), "'updated' is before 'date': feeds would show an update before the essay")
     return Essay(
@@ -183,6 +187,8 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         worksheet=parse_worksheet(data.get("worksheet"), data.line_of("worksheet"), title, reader),
         words=len(body.split()),
         slug_line=data.line_of("slug") if "slug" in data else data.line_of("title"),
+        aliases=aliases,
+        alias_lines=alias_lines,
     )
 
 
@@ -207,7 +213,8 @@ def _slug(data: LineMap, title: str, config: SiteConfig, reader: Reader) -> str:
     return value
 
 
-def _parse_date(data: LineMap, key: str, config: SiteConfig, reader: Reader, required: bool) -> datetime | None:
+def parse_date(data: LineMap, key: str, config: SiteConfig, reader: Reader, required: bool) -> datetime | None:
+    """Return a date or time from front matter in the site's time zone; record problems in `reader`."""
     value: Any = data.get(key)
     line = data.line_of(key)
     if value is None:

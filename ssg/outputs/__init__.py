@@ -33,7 +33,7 @@ class Output:
 
 
 @dataclass(frozen=True)
-class Page:
+class PageMeta:
     """What the base template needs to know about any HTML page."""
 
     url: str

@@ -53,7 +53,9 @@ def _updated(entries: tuple[Essay, ...]) -> Any:
 
 
 def _lastmods(site: Site) -> dict[str, str]:
-    return {urls.essay_url(e.slug): (e.updated or e.date).date().isoformat() for e in site.essays}
+    found = {urls.essay_url(e.slug): (e.updated or e.date).date().isoformat() for e in site.essays}
+    found.update({p.url: p.updated.date().isoformat() for p in site.pages if p.updated})
+    return found
 
 
 def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:

@@ -1,4 +1,4 @@
-"""Home page, essay pages, archive and 404."""
+"""Home page, essay pages, standalone pages, archive and 404."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from ssg import urls
 from ssg.content.essay import Essay, EssayCard
-from ssg.outputs import Output, Page
+from ssg.content.page import Page
+from ssg.outputs import Output, PageMeta
 from ssg.site import Site
 
 
@@ -35,32 +36,39 @@ def home_pages(site: Site) -> list[Output]:
             urls.home_page_url(config.urls, number + 1) if number < len(chunks) else None,
         )
         essays: tuple[EssayCard, ...] = tuple(chunk)
-        page = Page(url, config.title, description=config.description, noindex=number > 1)
+        page = PageMeta(url, config.title, description=config.description, noindex=number > 1)
         outputs.append(Output(url, "index.html", {"page": page, "essays": essays, "pagination": pagination}))
     return outputs
 
 
 def plan(site: Site) -> list[Output]:
-    """Return the home page(s), one page per essay, the archive and the 404 page."""
+    """Return the home page(s), one page per essay and per standalone page, the archive and the 404 page."""
     config = site.config
     outputs = [
         *home_pages(site),
         Output(
             urls.archive_url(config.urls),
             "archive.html",
-            {"page": Page(urls.archive_url(config.urls), title_key="archive"), "years": site.years},
+            {"page": PageMeta(urls.archive_url(config.urls), title_key="archive"), "years": site.years},
         ),
-        Output("/404.html", "404.html", {"page": Page("/404.html", title_key="not_found", noindex=True)}),
+        Output("/404.html", "404.html", {"page": PageMeta("/404.html", title_key="not_found", noindex=True)}),
     ]
     outputs.extend(essay_page(site, essay) for essay in site.essays)
+    outputs.extend(standalone_page(page) for page in site.pages)
     return outputs
+
+
+def standalone_page(page: Page) -> Output:
+    """Return a standalone page (rendered with page.html)."""
+    meta = PageMeta(page.url, page.title, description=page.description)
+    return Output(page.url, "page.html", {"page": meta, "doc": page}, source=page.source)
 
 
 def essay_page(site: Site, essay: Essay) -> Output:
     """Return an essay's page."""
     url = urls.essay_url(essay.slug)
     context = {
-        "page": Page(url, essay.title, description=essay.summary, kind="article"),
+        "page": PageMeta(url, essay.title, description=essay.summary, kind="article"),
         "essay": essay,
         "newer": site.newer(essay),
         "older": site.older(essay),

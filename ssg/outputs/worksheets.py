@@ -16,7 +16,7 @@ from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay, EssayCard
 from ssg.content.worksheet import Field, Worksheet
-from ssg.outputs import Output, Page, qr
+from ssg.outputs import Output, PageMeta, qr
 from ssg.site import Site
 
 
@@ -102,11 +102,11 @@ def plan(site: Site) -> list[Output]:
         group = f"booklet-{part.number}"
         outputs.extend(sheet_page(sheet, group) for sheet in part.sheets)
         nearby = part_window(links, part.number)
-        context = {"page": Page(part.url, title_key="booklet"), "part": part, "nearby": nearby, "total": len(parts)}
+        context = {"page": PageMeta(part.url, title_key="booklet"), "part": part, "nearby": nearby, "total": len(parts)}
         outputs.append(Output(part.url, "booklet.html", context, group=group))
     outputs.extend(sheet_qr(sheet) for sheet in sheets)
     index_url = urls.worksheet_index_url(config.urls)
-    index_context = {"page": Page(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
+    index_context = {"page": PageMeta(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
     outputs.append(Output(index_url, "worksheets.html", index_context))
     return outputs
 
@@ -121,7 +121,7 @@ def essay_outputs(site: Site, essay: Essay) -> list[Output]:
 
 def sheet_page(sheet: Sheet, group: str = "") -> Output:
     """Return a worksheet page; `group` keeps it with the booklet part that shows the same form."""
-    page = Page(sheet.url, sheet.title, description=sheet.essay.summary)
+    page = PageMeta(sheet.url, sheet.title, description=sheet.essay.summary)
     return Output(sheet.url, "worksheet.html", {"page": page, "sheet": sheet}, source=sheet.essay.source, group=group)
 
 

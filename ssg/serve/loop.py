@@ -294,6 +294,7 @@ class Preview:
     def _sync_watches(self) -> None:
         config = self.loop.config
         static = config.static if config else "static"
+        pages = config.pages if config else "pages"
         ignored = [config.output] if config else []
-        folders = [self.root / "essays", self.root / "themes", self.root / static]
+        folders = [self.root / "essays", self.root / pages, self.root / "themes", self.root / static]
         self.watcher.sync(folders, [*ignored, self.root / ".ssg-cache"])

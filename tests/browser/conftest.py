@@ -36,6 +36,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser-site")
     shutil.copy(REPO / "site.yml", root / "site.yml")
     shutil.copytree(REPO / "essays", root / "essays")
+    shutil.copytree(REPO / "pages", root / "pages")
     result = run("build", "-s", str(root))
     assert result.exit_code == 0, result.output
     return root / "_site"

@@ -19,6 +19,7 @@ def author_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("author")
     shutil.copy(REPO / "site.yml", root / "site.yml")
     shutil.copytree(REPO / "essays", root / "essays")
+    shutil.copytree(REPO / "pages", root / "pages")
     result = run("build", "-s", str(root))
     assert result.exit_code == 0, result.output
     return root / "_site"
@@ -192,6 +193,7 @@ def test_sub_path_base_url_links_all_resolve(tmp_path: Path) -> None:
 def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
     shutil.copy(REPO / "site.yml", tmp_path / "site.yml")
     shutil.copytree(REPO / "essays", tmp_path / "essays")
+    shutil.copytree(REPO / "pages", tmp_path / "pages")
     assert run("build", "-s", str(tmp_path), "-o", str(tmp_path / "a")).exit_code == 0
     assert run("build", "-s", str(tmp_path), "-o", str(tmp_path / "b")).exit_code == 0
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")

@@ -19,6 +19,7 @@ from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
 WORDS = st.sampled_from(["Ruhe", "Zeit", "Begegnung", "Handschlag", "Größe", "Fokus"])
 NAMES = st.sampled_from(["a.md", "b.md", "c.md", "d.md"])
+PAGES = st.sampled_from(["impressum.md", "ueber.md"])
 
 WORKSHEET = """prompts:
   - "Was brauche ich NICHT?"
@@ -54,6 +55,11 @@ EDITS = st.one_of(
     st.tuples(st.just("site"), st.just(""), WORDS),
     st.tuples(st.just("static"), st.sampled_from(["static", "themes/mein/static"]), WORDS),
     st.tuples(st.just("touch"), NAMES, WORDS),
+    st.tuples(st.just("page"), PAGES, WORDS),
+    st.tuples(st.just("unpage"), PAGES, WORDS),
+    st.tuples(st.just("repage"), PAGES, PAGES),
+    st.tuples(st.just("menu"), PAGES, WORDS),
+    st.tuples(st.just("alias"), NAMES, WORDS),
 )
 
 
@@ -96,6 +102,20 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
         (root / name / "notiz.txt").write_text(word, encoding="utf-8")
     elif kind == "touch" and path.exists():
         path.write_bytes(path.read_bytes())  # same bytes, new modification time
+    elif kind == "page":
+        (root / "pages").mkdir(exist_ok=True)
+        text = f"---\ntitle: {word}\naliases: [/alt-{name[0]}/]\n---\n\nÜber {word}. [Start](/)\n"
+        (root / "pages" / name).write_text(text, encoding="utf-8")
+    elif kind == "unpage":
+        (root / "pages" / name).unlink(missing_ok=True)
+    elif kind == "repage" and (root / "pages" / name).exists() and name != word:
+        (root / "pages" / name).rename(root / "pages" / word)
+    elif kind == "menu":
+        # A header menu with a relabelled section, a footer naming a page (an error while the page is missing).
+        menu = f"menu:\n  - home\n  - section: archive\n    label: {word}\nfooter_menu:\n  - page: {name[:-3]}\n"
+        (root / "site.yml").write_text(SITE_YML + "theme: mein\n" + menu, encoding="utf-8")
+    elif kind == "alias":
+        write_essay(root, name, "Essay", extra=f"aliases: [/frueher-{word.lower()}/]\n")
     elif kind == "site":
         # The title, and the base URL's path (which templates fold into constants when they are compiled).
         site = SITE_YML.replace("Testjournal", word)
@@ -116,6 +136,8 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("template", "_worksheet.html", "Ruhe"), ("template", "_macros.html", "Zeit"), ("untemplate", "_worksheet.html", "")])
 @example(edits=[("template", "base.html", "Ruhe"), ("template", "tag.html", "Zeit"), ("untemplate", "base.html", "")])
 @example(edits=[("site", "", "Ruhe"), ("site", "", "Zeit"), ("body", "a.md", "Ruhe")])
+@example(edits=[("page", "impressum.md", "Ruhe"), ("menu", "impressum.md", "Zeit"), ("page", "impressum.md", "Fokus")])
+@example(edits=[("page", "ueber.md", "Ruhe"), ("repage", "ueber.md", "impressum.md"), ("alias", "a.md", "Zeit")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:

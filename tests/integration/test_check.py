@@ -28,9 +28,21 @@ def site_digest(root: Path) -> dict[str, str]:
     return {k: v for k, v in tree_digest(root).items() if not k.startswith(".ssg-cache/")}
 
 
-def test_author_site_is_clean_even_when_strict(tmp_path: Path) -> None:
+def test_author_site_is_clean_but_for_the_placeholders_only_the_author_can_fill_in(tmp_path: Path) -> None:
     shutil.copy(REPO / "site.yml", tmp_path / "site.yml")
     shutil.copytree(REPO / "essays", tmp_path / "essays")
+    shutil.copytree(REPO / "pages", tmp_path / "pages")
+    code, output = check(tmp_path, "--format", "json")
+    problems = json.loads(output)
+    assert code == 0
+    assert {(p["path"], p["severity"]) for p in problems} == {
+        ("pages/datenschutz.md", "warning"), ("pages/impressum.md", "warning"), ("pages/ueber-mich.md", "warning")
+    }
+    assert all("placeholders to fill in ([BITTE ERGÄNZEN:" in p["message"] for p in problems)
+    # Once the author has filled them in, nothing is left, even when strict.
+    for page in (tmp_path / "pages").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"\[BITTE ERGÄNZEN:[^\]]*\]", "Angabe", text), encoding="utf-8")
     code, output = check(tmp_path, "--strict")
     assert (code, output.strip()) == (0, "No problems found.")
 

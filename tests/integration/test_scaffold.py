@@ -36,6 +36,29 @@ def test_init_makes_a_site_that_builds(tmp_path: Path) -> None:
     assert (site / "_site/willkommen/arbeitsblatt/index.html").exists()
     again = run("init", str(site))
     assert again.exit_code == 1 and "already exists" in again.output
+    # The pages a German site needs, linked from the foot of every page, with what the author fills in marked.
+    home = (site / "_site/index.html").read_text(encoding="utf-8")
+    footer = home.split('<footer class="site-footer">')[1]
+    assert 'href="/impressum/">Impressum</a>' in footer and 'href="/datenschutz/">Datenschutzerklärung</a>' in footer
+    assert 'href="/ueber-mich/">Über mich</a>' in home.split("</header>")[0]
+    check = run("check", "-s", str(site))
+    assert check.exit_code == 0 and check.output.count("placeholders to fill in ([BITTE ERGÄNZEN:") == 3
+
+
+def test_init_in_english_starts_an_english_site(tmp_path: Path) -> None:
+    site = tmp_path / "journal"
+    result = run("init", str(site), "--language", "en")
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((site / "site.yml").read_text(encoding="utf-8"))["language"] == "en"
+    assert sorted(p.name for p in (site / "pages").iterdir()) == ["about.md", "legal-notice.md", "privacy.md"]
+    assert run("build", "-s", str(site)).exit_code == 0
+    home = (site / "_site/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in home and "<title>My Journal</title>" in home
+    footer = home.split('<footer class="site-footer">')[1]
+    assert 'href="/legal-notice/">Legal notice</a>' in footer and 'href="/privacy/">Privacy policy</a>' in footer
+    assert (site / "_site/welcome/worksheet/index.html").exists() and (site / "_site/topics/index.html").exists()
+    privacy = (site / "_site/privacy/index.html").read_text(encoding="utf-8")
+    assert "localStorage" in privacy and "author@example.org" in privacy
 
 
 def test_version_and_help_have_examples() -> None:
@@ -64,3 +87,4 @@ def test_init_and_build_work_from_an_installed_wheel(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     page = (outside / "mein-journal/_site/willkommen/index.html").read_text(encoding="utf-8")
     assert "Willkommen" in page and (outside / "mein-journal/_site/static/style.css").exists()
+    assert (outside / "mein-journal/_site/impressum/index.html").exists()  # the starter pages are in the wheel

@@ -87,6 +87,7 @@ def copy_author_site(root: Path) -> Path:
     text = (REPO / "site.yml").read_text(encoding="utf-8")
     (root / "site.yml").write_text(text.replace("base_url: https://example.org/", f"base_url: {BASE_URL}"), "utf-8")
     shutil.copytree(REPO / "essays", root / "essays")
+    shutil.copytree(REPO / "pages", root / "pages")
     return root
 
 
