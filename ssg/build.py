@@ -90,7 +90,8 @@ class Plan:
     env: jinja2.Environment
     outputs: list[Output]
     key: str  # what any template output may depend on: code, config, all theme files, site facts
-    data_key: str  # what producer outputs (feeds in JSON, QR codes) depend on: code and config
+    data_key: str  # what producer outputs (feeds in JSON, QR codes) depend on besides the templates they name
+    # in Output.templates: code and config
     theme: Theme
     template_keys: TemplateKeys  # what pages of one template depend on: code, config, UI strings, site facts and
     # the templates it renders with
@@ -229,7 +230,8 @@ def keys_of(plan: Plan, outputs: list[Output]) -> list[str]:
             if output.data is not None:
                 keys.append(digest(output.data))
             elif output.producer is not None:
-                keys.append(fingerprint([plan.data_key, output.recipe, output.context]))
+                rendered = [plan.template_keys(name) for name in output.templates]
+                keys.append(fingerprint([plan.data_key, rendered, output.recipe, output.context]))
             else:
                 assert output.template is not None
                 keys.append(fingerprint([plan.template_keys(output.template), output.recipe, output.context]))

@@ -8,7 +8,8 @@ from typing import Any
 
 import jinja2
 
-# Makes an output's bytes from its context; module-level and pure, like a template.
+# Makes an output's bytes from its context; module-level and pure, like a template. One that renders
+# templates of the theme names them in Output.templates, so that its cache key covers them.
 Producer = Callable[[Mapping[str, Any], jinja2.Environment], bytes]
 
 
@@ -23,6 +24,7 @@ class Output:
     source: str = ""
     producer: Producer | None = None
     group: str = ""  # outputs sharing work: consecutive ones with the same group render in one process
+    templates: tuple[str, ...] = ()  # templates a producer renders with: part of its cache key
 
     @property
     def recipe(self) -> str:

@@ -17,6 +17,7 @@ from ssg.site import Site
 ATOM_URL = "/feed.xml"
 JSON_FEED_URL = "/feed.json"
 SITEMAP_URL = "/sitemap.xml"
+FEED_ENTRY = "_feed_entry.html"  # what follows the essay's text in an entry: its questions, its worksheet
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org); a larger site gets a sitemap index
 
 
@@ -27,7 +28,12 @@ def plan(site: Site, sitemap_urls: list[str]) -> list[Output]:
     context = {"entries": entries, "updated": _updated(entries)}
     return [
         Output(ATOM_URL, "atom.xml", context),
-        Output(JSON_FEED_URL, context={"config": site.config, "entries": entries}, producer=json_feed),
+        Output(
+            JSON_FEED_URL,
+            context={"config": site.config, "entries": entries},
+            producer=json_feed,
+            templates=(FEED_ENTRY,),
+        ),
         *sitemaps(site, sitemap_urls),
         Output("/robots.txt", "robots.txt", {}),
     ]
@@ -59,10 +65,11 @@ def _lastmods(site: Site) -> dict[str, str]:
 
 
 def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
-    """Return a JSON Feed 1.1 document with the full content of each entry."""
+    """Return a JSON Feed 1.1 document with the full content of each entry, its questions and worksheet link."""
     config: SiteConfig = context["config"]
     entries: tuple[Essay, ...] = context["entries"]
     body = env.globals["body"]
+    reflection = env.get_template(FEED_ENTRY).module.reflection  # type: ignore[attr-defined]
     author = {"name": config.author.name}
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -71,7 +78,7 @@ def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
         "feed_url": urls.absolute(config.base_url, JSON_FEED_URL),
         "language": config.language,
         "authors": [author],
-        "items": [_item(config.base_url, e, str(body(e))) for e in entries],  # type: ignore[operator]
+        "items": [_item(config.base_url, e, str(body(e)) + str(reflection(e))) for e in entries],  # type: ignore[operator]
     }
     if config.description:
         feed["description"] = config.description

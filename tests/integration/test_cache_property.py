@@ -41,6 +41,7 @@ TEMPLATE_EDITS = {
     "base.html": ('<footer class="site-footer">', '<footer class="site-footer">{word}'),  # every page
     "_macros.html": ('<p class="meta">', '<p class="meta">{word}'),  # imported by essay, home and tag pages
     "_worksheet.html": ('<p class="sheet-kicker">', '<p class="sheet-kicker">{word}'),  # via sheet_form_html()
+    "_feed_entry.html": ("<h2>", "<h2>{word}"),  # imported by atom.xml, rendered by the JSON Feed's producer
 }
 
 EDITS = st.one_of(
@@ -52,6 +53,7 @@ EDITS = st.one_of(
     st.tuples(st.just("rename"), NAMES, NAMES),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), WORDS),
     st.tuples(st.just("untemplate"), st.sampled_from(sorted(TEMPLATE_EDITS)), WORDS),
+    st.tuples(st.just("strings"), st.just(""), WORDS),
     st.tuples(st.just("site"), st.just(""), WORDS),
     st.tuples(st.just("static"), st.sampled_from(["static", "themes/mein/static"]), WORDS),
     st.tuples(st.just("touch"), NAMES, WORDS),
@@ -97,6 +99,11 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
         override.write_text(text, encoding="utf-8")
     elif kind == "untemplate":
         (root / "themes/mein/templates" / name).unlink(missing_ok=True)
+    elif kind == "strings":
+        # A UI string of the site's theme: pages and producers that show it must follow.
+        strings = root / "themes/mein/i18n/de.yml"
+        strings.parent.mkdir(parents=True, exist_ok=True)
+        strings.write_text(f"reflection_questions: {word}\n", encoding="utf-8")
     elif kind == "static":
         (root / name).mkdir(parents=True, exist_ok=True)
         (root / name / "notiz.txt").write_text(word, encoding="utf-8")
@@ -138,6 +145,7 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("site", "", "Ruhe"), ("site", "", "Zeit"), ("body", "a.md", "Ruhe")])
 @example(edits=[("page", "impressum.md", "Ruhe"), ("menu", "impressum.md", "Zeit"), ("page", "impressum.md", "Fokus")])
 @example(edits=[("page", "ueber.md", "Ruhe"), ("repage", "ueber.md", "impressum.md"), ("alias", "a.md", "Zeit")])
+@example(edits=[("template", "_feed_entry.html", "Ruhe"), ("strings", "", "Zeit"), ("untemplate", "_feed_entry.html", "")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
