@@ -244,6 +244,24 @@ def test_new_essay_new_tag_rename_and_delete_without_restart(served: Served) -> 
     assert served.get("/themen/frischling/").status == 404
 
 
+def test_pages_folder_made_while_serving_is_watched_and_reloads(served: Served) -> None:
+    # pages/ does not exist when the preview starts: making it, then a page in it, shows the page.
+    served.write("pages/impressum.md", "---\ntitle: Impressum\n---\n\nErste Fassung.\n")
+    wait_until(lambda: "Erste Fassung." in served.get("/impressum/").text, "the new page")
+    epoch = served.get("/impressum/").state["epoch"]
+    stream = EventStream(served.port, epoch, "/impressum/")
+    served.write("pages/impressum.md", "---\ntitle: Impressum\n---\n\nZweite Fassung.\n")
+    assert stream.next()[0] == "reload"
+    assert "Zweite Fassung." in served.get("/impressum/").text
+    stream.close()
+    # A menu naming it, then the page gone: the menu entry is an error at its line, the last good build stays.
+    served.write("site.yml", SITE_YML + "footer_menu: [impressum]\n")
+    wait_until(lambda: 'href="/impressum/">Impressum</a>' in served.get("/").text, "the footer link")
+    (served.root / "pages" / "impressum.md").unlink()
+    wait_until(lambda: any("site.yml:8: 'footer_menu' entry: 'impressum' is no section" in line for line in served.log.lines), "the error")
+    assert served.get("/impressum/").status == 200
+
+
 def test_theme_template_change_and_broken_template(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", ESSAYS, SITE_YML + "theme: eigen\n")
     template = root / "themes" / "eigen" / "templates" / "essay.html"
