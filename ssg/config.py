@@ -267,6 +267,11 @@ def _checked_url(name: str, entry: MenuEntry, problems: list[Problem]) -> MenuEn
     on_site = entry.target.startswith("/") and not entry.target.startswith("//") and "\\" not in entry.target
     web = parts.scheme in ("http", "https") and bool(parts.netloc)
     mail = parts.scheme == "mailto" and "@" in parts.path
+    if bad := sorted({c for c in entry.target if c in ' "<>\\^`{|}' or ord(c) < 33}):
+        shown = " ".join(repr(c) for c in bad)
+        message = f"'{name}' entry: url {entry.target!r} holds {shown}, which an address cannot (percent-encode it)"
+        problems.append(Problem(CONFIG_FILE, entry.line, message))
+        return None
     if not (on_site or web or mail):
         message = f"'{name}' entry: url {entry.target!r} must be a web address (https://…), mailto: or a site path (/…)"
         problems.append(Problem(CONFIG_FILE, entry.line, message))

@@ -191,6 +191,7 @@ BAD_MENUS = [
     ("two things", "menu:\n  - page: impressum\n    essay: eins\n", "site.yml:9: 'menu' entry names two things"),
     ("section", "menu:\n  - section: blog\n", "site.yml:9: 'menu' entry: unknown section 'blog'"),
     ("url", "menu:\n  - url: javascript:alert(1)\n    label: X\n", "site.yml:9: 'menu' entry: url 'javascript:alert(1)' must be"),
+    ("quote", "menu:\n  - url: 'https://example.com/?q=\"x\"'\n    label: X\n", "site.yml:9: 'menu' entry: url 'https://example.com/?q=\"x\"' holds '\"'"),
     ("label", "menu:\n  - url: https://example.com/\n", "site.yml:9: 'menu' entry: an address needs a 'label'"),
     ("key", "menu:\n  - page: impressum\n    titel: X\n", "site.yml:10: 'menu' entry: unknown key 'titel'"),
     ("not a list", "menu: home\n", "site.yml:8: 'menu' must be a list"),

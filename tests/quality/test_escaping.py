@@ -117,6 +117,18 @@ def test_every_text_field_shows_literally(escaping_site: Path) -> None:
             assert text in shown, f"{rel} does not show {text!r} literally"
 
 
+def test_pages_menus_and_redirects_show_their_texts_literally(escaping_site: Path) -> None:
+    page = frontmatter.split((SITE / "pages/boese-seite.md").read_text(encoding="utf-8"), "p")[0]
+    config = yamlload.load((SITE / "site.yml").read_text(encoding="utf-8"))
+    shown = "".join(audit(escaping_site / "boese-seite/index.html").text)
+    for text in (page["title"], page["description"], page["prompts"][0], config["menu"][1]["label"]):
+        assert text in shown, text
+    assert config["footer_menu"][0]["label"] in "".join(audit(escaping_site / "index.html").text)
+    assert 'href="https://example.org/?a=1&amp;b=%222%22"' in (escaping_site / "index.html").read_text("utf-8")
+    for rel in ("früher/seite/index.html", "alt.html"):
+        assert page["title"] in "".join(audit(escaping_site / rel).text), rel
+
+
 def test_site_settings_show_literally(escaping_site: Path) -> None:
     config = yamlload.load((SITE / "site.yml").read_text(encoding="utf-8"))
     for rel in ("index.html", "boese/index.html", "archiv/index.html", "404.html"):
