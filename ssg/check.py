@@ -13,13 +13,14 @@ from ssg import urls
 from ssg.build import BuildOptions, BuildReport, check_folders
 from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
-from ssg.content.collect import essay_files
+from ssg.content.collect import Selection, essay_files
 from ssg.content.essay import Essay
 from ssg.content.page import Page
 from ssg.errors import ContentError, Problem, SsgError
 from ssg.inmemory import Rendered, render_site
 from ssg.markdown import make_parser
 from ssg.refs import PageScan, Ref, css_refs, markdown_refs, scan_html
+from ssg.scaffold import PLACEHOLDER_TEXTS
 from ssg.yamlload import LineMap
 
 
@@ -41,20 +42,21 @@ class _Site:
         return f"{folder}/{path}"
 
 
-def check_site(root: Path, strict: bool = False) -> list[Problem]:
-    """Load site.yml in `root` and check the site; config errors become problems too."""
+def check_site(root: Path, strict: bool = False, selection: Selection | None = None) -> list[Problem]:
+    """Load site.yml in `root` and check the site (with drafts or future essays as `selection` says); config
+    errors become problems too."""
     try:
         config, warnings = load_config(root)
     except SsgError as exc:
         return finish(exc.problems, strict)
-    return finish([*warnings, *check(config)], strict)
+    return finish([*warnings, *check(config, selection=selection)], strict)
 
 
-def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
+def check(config: SiteConfig, strict: bool = False, selection: Selection | None = None) -> list[Problem]:
     """Render the site in memory (writing nothing) and return every problem a reader would meet."""
     report = BuildReport()
     try:
-        rendered = render_site(config, BuildOptions(), report)
+        rendered = render_site(config, BuildOptions(selection=selection or Selection()), report)
         check_folders(config)
     except SsgError as exc:
         return finish([*report.warnings, *exc.problems], strict)
@@ -135,8 +137,13 @@ def _ref_problem(site: _Site, page_url: str, ref: Ref) -> str | None:
     parts = urlsplit(urljoin(urls.absolute(base, page_url), value))
     if parts.scheme not in ("http", "https"):
         return None
-    if (parts.scheme, parts.netloc) != urlsplit(base)[:2] or urlsplit(value).netloc:
+    written = urlsplit(value)
+    own = (parts.scheme, parts.netloc) == urlsplit(base)[:2]
+    # A link written with the site's own address (https://example.org/autor.asc) is checked like /autor.asc.
+    if not own:
         return _foreign(base, ref, parts.netloc)
+    if written.netloc and not parts.path.startswith(urlsplit(base).path):
+        return None  # another part of the author's own domain, which this site does not build
     return _internal(site, ref, unquote(parts.path), unquote(parts.fragment))
 
 
@@ -270,6 +277,12 @@ def content_hints(config: SiteConfig, essays: Sequence[Essay]) -> list[Problem]:
         for key in ("prompts", "worksheet"):
             if key in data and not data[key]:
                 problems.append(_warn(essay, data.line_of(key), f"'{key}' is empty (fill it in or remove it)"))
+        left = [p.text for p in essay.prompts if p.text in PLACEHOLDER_TEXTS]
+        body = essay.body.strip()
+        if body in PLACEHOLDER_TEXTS or left:
+            what = repr(left[0] if left else body)
+            message = f"still holds the placeholder {what} that ssg new wrote: write it, or mark it 'draft: true'"
+            problems.append(_warn(essay, data.line_of("prompts") if left else essay.body_line, message))
     return problems
 
 

@@ -229,16 +229,19 @@ def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
 @main.command("check")
 @SITE_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 if there is any.")
+@click.option("--drafts", is_flag=True, help="Check essays and pages marked draft: true, too.")
+@click.option("--future", is_flag=True, help="Check essays dated in the future, too.")
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "grouped", "json"]),
     default="text",
     show_default=True,
-    help="text: grouped by file; json: a list of {path, line, severity, message} for editors and CI.",
+    help="text: one 'path:line: message' per problem (editors and CI jump to it); grouped: by file; "
+    "json: a list of {path, line, severity, message}.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Print tracebacks of internal errors.")
-def check_command(site_dir: Path, strict: bool, output_format: str, verbose: bool) -> None:
+def check_command(site_dir: Path, strict: bool, drafts: bool, future: bool, output_format: str, verbose: bool) -> None:
     """Check the site without writing anything: content and config errors, broken links and anchors,
     missing files and alt texts, resources from other sites, and hints (warnings).
 
@@ -251,11 +254,16 @@ def check_command(site_dir: Path, strict: bool, output_format: str, verbose: boo
     """
     from ssg.check import check_site  # imported here: builds don't need it
 
-    problems: list[Problem] = _guard(verbose, lambda: check_site(site_dir, strict))
+    selection = Selection(drafts=drafts, future=future)
+    problems: list[Problem] = _guard(verbose, lambda: check_site(site_dir, strict, selection))
     if output_format == "json":
         click.echo(json.dumps([_problem_json(p) for p in problems], ensure_ascii=False, indent=2))
-    else:
+    elif output_format == "grouped":
         _print_grouped(problems)
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        _print_summary(problems)
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
 
@@ -275,6 +283,12 @@ def _print_grouped(problems: list[Problem]) -> None:
             where = f"{p.line}: " if p.line else ""
             click.echo(f"  {where}{'warning: ' if p.severity == 'warning' else ''}{p.message}")
         click.echo()
+    _print_summary(problems)
+
+
+def _print_summary(problems: list[Problem]) -> None:
+    """Print how many errors and warnings were found in how many files."""
+    by_file = {p.path for p in problems}
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     if not problems:

@@ -40,6 +40,15 @@ class UrlSegments:
     page: str = "seite"
 
 
+# The URL words by the site's language: German for German sites, English for every other language.
+ENGLISH_URLS = UrlSegments("topics", "archive", "worksheets", "worksheet", "booklet", "page")
+
+
+def url_words(language: str) -> UrlSegments:
+    """Return the default URL words of a site in `language`."""
+    return UrlSegments() if language.split("-")[0].split("_")[0].lower() == "de" else ENGLISH_URLS
+
+
 @dataclass(frozen=True)
 class MarkdownOptions:
     """Switches for the Markdown renderer."""
@@ -144,7 +153,8 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
         elif key in _SIMPLE:
             values[key] = _coerce(SiteConfig, key, value, line, problems, data.written(key))
         else:
-            problems.append(Problem(rel, line, f"unknown setting '{key}' (ignored)", "warning"))
+            known = ", ".join(sorted([*_SECTIONS, *_MENUS, *_SIMPLE]))
+            problems.append(Problem(rel, line, f"unknown setting '{key}' (ignored; known: {known})", "warning"))
     config = _finish(root, values, data, problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors or config is None:
@@ -193,7 +203,7 @@ def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Pr
     for key, item in value.items():
         item_line = value.line_of(key)
         if key not in known:
-            msg = f"unknown setting '{name}.{key}' (ignored)"
+            msg = f"unknown setting '{name}.{key}' (ignored; known: {', '.join(sorted(known))})"
             problems.append(Problem(CONFIG_FILE, item_line, msg, "warning"))
             continue
         coerced = _coerce(cls, key, item, item_line, problems, value.written(key))
@@ -283,8 +293,14 @@ def _checked_url(name: str, entry: MenuEntry, problems: list[Problem]) -> MenuEn
 
 
 def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems: list[Problem]) -> SiteConfig | None:
-    if any(v is None for v in values.values()):
-        return None
+    # A setting of the wrong type is reported already: check the others with its default, to report them all at once.
+    values = {key: value for key, value in values.items() if value is not None}
+    given = data.get("urls")
+    words = url_words(values.get("language", "de"))
+    if isinstance(values.get("urls"), UrlSegments) and isinstance(given, yamlload.LineMap):
+        values["urls"] = replace(words, **{k: getattr(values["urls"], k) for k in given if k in words.__dict__})
+    else:
+        values["urls"] = words
     output = values.pop("output", None)
     config = SiteConfig(root=root.resolve(), **values)
     config = config.with_output(root / output) if output else config.with_output(root / "_site")

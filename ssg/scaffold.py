@@ -53,13 +53,6 @@ author:
   # public_key_url: https://example.org/author.asc
 theme: default
 output: _site
-urls:
-  tags: topics
-  archive: archive
-  worksheets: worksheets
-  worksheet: worksheet
-  booklet: booklet
-  page: page
 menu:
   - home
   - archive
@@ -161,7 +154,8 @@ Your journal starts here. Write in **Markdown**; `ssg serve` shows every change 
 """,
 }
 
-NEW_ESSAY = """\
+NEW_ESSAY = {
+    "de": """\
 ---
 title: {title}
 slug: {slug}          # the address stays when the title changes
@@ -186,7 +180,65 @@ prompts:
 ---
 
 Ihr Text.
-"""
+""",
+    "en": """\
+---
+title: {title}
+slug: {slug}          # the address stays when the title changes
+date: {today}
+draft: true          # remove this line (or set false) to publish
+tags: []
+summary: ""
+prompts:
+  - "A question for reflection?"
+# worksheet:
+#   title: "Title of the worksheet"
+#   fields:
+#     - id: example
+#       type: scale        # text, scale, choice, number or computed
+#       label: "A statement to rate."
+#       left: "not at all"
+#       right: "completely"
+#     - id: thoughts
+#       type: text
+#       label: "What do I take away?"
+#       lines: 4
+---
+
+Your text.
+""",
+}
+
+NEW_PAGE = {
+    "de": """\
+---
+title: {title}
+description: ""
+# prompts:
+#   - "Eine Frage zur Reflexion?"
+---
+
+Ihr Text.
+""",
+    "en": """\
+---
+title: {title}
+description: ""
+# prompts:
+#   - "A question for reflection?"
+---
+
+Your text.
+""",
+}
+
+# What `ssg new` leaves for the author to replace: an essay still holding one of these is not written yet.
+PLACEHOLDER_TEXTS = frozenset({"Ihr Text.", "Your text.", "Eine Frage zur Reflexion?", "A question for reflection?"})
+
+
+def skeleton_language(language: str) -> str:
+    """Return the language of the skeletons for a site in `language`: German or English."""
+    return "de" if language.split("-")[0].lower() == "de" else "en"
 
 
 def init_site(folder: Path, title: str, today: date, language: str = "de") -> list[Path]:
@@ -212,34 +264,24 @@ def init_site(folder: Path, title: str, today: date, language: str = "de") -> li
     return made
 
 
-NEW_PAGE = """\
----
-title: {title}
-description: ""
-# prompts:
-#   - "Eine Frage zur Reflexion?"
----
-
-Ihr Text.
-"""
-
-
 def new_essay(root: Path, title: str, today: date) -> Path:
     """Create essays/<slug>.md with a front-matter skeleton; refuse to overwrite."""
-    path, slug = _new_file(root, title, "essays")
-    path.write_text(NEW_ESSAY.format(title=_yaml_text(title), slug=slug, today=today.isoformat()), encoding="utf-8")
+    path, slug, language = _new_file(root, title, "essays")
+    text = NEW_ESSAY[language].format(title=_yaml_text(title), slug=slug, today=today.isoformat())
+    path.write_text(text, encoding="utf-8")
     return path
 
 
 def new_page(root: Path, title: str) -> Path:
     """Create <pages folder>/<slug>.md (a standalone page, no date) with a front-matter skeleton."""
-    path, _slug = _new_file(root, title, None)
-    path.write_text(NEW_PAGE.format(title=_yaml_text(title)), encoding="utf-8")
+    path, _slug, language = _new_file(root, title, None)
+    path.write_text(NEW_PAGE[language].format(title=_yaml_text(title)), encoding="utf-8")
     return path
 
 
-def _new_file(root: Path, title: str, folder: str | None) -> tuple[Path, str]:
-    """Return where a new text of this title goes (essays/ or, for None, the pages folder) and its slug."""
+def _new_file(root: Path, title: str, folder: str | None) -> tuple[Path, str, str]:
+    """Return where a new text of this title goes (essays/ or, for None, the pages folder), its slug and the
+    language of its skeleton."""
     slug = urls.slug(title)
     if not (root / "site.yml").is_file():
         raise SsgError([Problem(str(root), None, "no site.yml here (is this a site folder? ssg init makes one)")])
@@ -254,7 +296,7 @@ def _new_file(root: Path, title: str, folder: str | None) -> tuple[Path, str]:
     if path.exists():
         raise SsgError([Problem(str(path.relative_to(root)), None, "already exists; nothing was changed")])
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path, slug
+    return path, slug, skeleton_language(config.language)
 
 
 def _yaml_text(value: str) -> str:

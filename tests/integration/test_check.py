@@ -19,6 +19,9 @@ ZWEI = essay("Zwei", summary="Die zweite.", body="## Abschnitt\n\nText mit Fußn
 
 
 def check(root: Path, *args: str) -> tuple[int, str]:
+    """Run ssg check; most tests read its grouped view (one header per file), where a file's problems stand together."""
+    if "--format" not in args:
+        args = (*args, "--format", "grouped")
     result = run("check", "-s", str(root), *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.output
@@ -308,6 +311,41 @@ def test_readme_example_output_is_what_check_prints(tmp_path: Path) -> None:
     assert example, "README.md has no ssg check example"
     site_yml = "title: Gedanken zur Reflexion\nbase_url: https://example.org/journal/\nlanguage: de\n"
     make_site(tmp_path, README_ESSAYS, site_yml)
-    code, output = check(tmp_path)
+    code, output = check(tmp_path, "--format", "text")
     assert code == 1
     assert output == example.group(1)
+    # The default view: every problem on one line, `path:line: message`, as build prints them.
+    problems = output.splitlines()[:-1]
+    assert problems and all(re.match(r"[^\s:]+(:\d+)?: ", line) for line in problems)
+    assert run("check", "-s", str(tmp_path)).output == output
+
+
+def test_check_finds_what_drafts_and_future_essays_would_publish(tmp_path: Path) -> None:
+    make_site(tmp_path, {
+        "a.md": essay("Entwurf", summary="S.", draft="true", body="Zur [Seite](/gibt-es-nicht/)."),
+        "b.md": essay("Später", summary="S.", date="2099-01-01", body="Zur [Seite](/auch-nicht/)."),
+    })
+    assert check(tmp_path, "--format", "text") == (0, "No problems found.\n")
+    code, output = check(tmp_path, "--format", "text", "--drafts", "--future")
+    assert code == 1
+    assert "essays/a.md:8: broken link '/gibt-es-nicht/'" in output and "essays/b.md:7: broken link '/auch-nicht/'" in output
+
+
+def test_a_published_essay_still_holding_ssg_news_placeholders_is_a_warning(tmp_path: Path) -> None:
+    make_site(tmp_path, {})
+    assert run("new", "Halb fertig", "-s", str(tmp_path)).exit_code == 0
+    path = tmp_path / "essays/halb-fertig.md"
+    assert check(tmp_path, "--strict", "--format", "text")[0] == 0  # a draft: nothing to say yet
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
+    code, output = check(tmp_path, "--format", "text")
+    assert code == 0
+    assert "essays/halb-fertig.md:8: warning: still holds the placeholder 'Eine Frage zur Reflexion?'" in output
+
+
+def test_links_written_with_the_sites_own_address_are_checked_like_site_links(tmp_path: Path) -> None:
+    body = "[Schlüssel](https://example.org/autor.asc), [Start](https://example.org/), [fremd](https://example.com/x)"
+    make_site(tmp_path, {"a.md": essay("A", summary="S.", body=body)})
+    code, output = check(tmp_path, "--format", "text")
+    assert code == 1
+    assert "essays/a.md:7: broken link 'https://example.org/autor.asc': the site has no page /autor.asc" in output
+    assert output.count("broken link") == 1

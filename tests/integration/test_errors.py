@@ -358,3 +358,32 @@ def test_new_needs_a_site_and_an_update_before_the_date_is_a_warning(tmp_path: P
     make_site(tmp_path, {"gut.md": essay("Gut", date="2026-03-01", updated="2026-02-01")})
     result = run("build", "-s", str(tmp_path))
     assert result.exit_code == 0 and "essays/gut.md:4: warning: 'updated' is before 'date'" in result.output
+
+
+def test_site_yml_problems_come_all_at_once_and_a_misspelt_setting_names_the_known_ones(tmp_path: Path) -> None:
+    site_yml = "title: X\nbase_url: example.org\ntimezone: Mars/Olympus\nper_page: viele\ntitel: Y\nurls: {tag: t}\n"
+    make_site(tmp_path, {"gut.md": GOOD}, site_yml)
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("site.yml:2: base_url must be an absolute http(s) URL")
+    assert lines[1].startswith("site.yml:3: unknown time zone 'Mars/Olympus'")
+    assert lines[2] == "site.yml:4: 'per_page' must be a whole number"
+    assert lines[3].startswith("site.yml:5: warning: unknown setting 'titel' (ignored; known: author, base_url,")
+    assert " title, urls," in lines[3]
+    assert lines[4].startswith("site.yml:6: warning: unknown setting 'urls.tag' (ignored; known: archive, booklet,")
+    assert lines[-1] == "Build failed: 3 errors."
+    assert not (tmp_path / "_site").exists()
+
+
+def test_url_words_follow_the_sites_language_unless_set(tmp_path: Path) -> None:
+    english = SITE_YML.replace("language: de", "language: en")
+    body = essay("Hello", tags="[Calm]", prompts='["Why?"]')
+    make_site(tmp_path, {"hello.md": body}, english)
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    out = tmp_path / "_site"
+    for rel in ("topics/calm/index.html", "archive/index.html", "worksheets/booklet/index.html", "hello/worksheet/index.html"):
+        assert (out / rel).is_file(), rel
+    (tmp_path / "site.yml").write_text(english + "urls:\n  tags: themes\n", encoding="utf-8")
+    assert run("build", "-s", str(tmp_path), "--clean").exit_code == 0
+    assert (out / "themes/calm/index.html").is_file() and (out / "archive/index.html").is_file()

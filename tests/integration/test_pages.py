@@ -224,12 +224,12 @@ def test_check_follows_links_in_pages_and_redirect_loops(tmp_path: Path) -> None
     write(root, "essays/eins.md", essay("Eins", date="2026-01-10", aliases="[/alt/]"))
     # A hand-made redirect in static/ that sends readers to the alias, which leads on: a chain.
     write(root, "static/ganz-alt/index.html", '<meta http-equiv="refresh" content="0; url=/alt/">')
-    result = run("check", "-s", str(root))
+    result = run("check", "-s", str(root), "--format", "grouped")
     assert "pages/impressum.md\n  9: broken link '/kontakt/': the site has no page /kontakt/" in result.output
     assert "warning: redirects in a chain: /ganz-alt/ → /alt/ → /eins/" in result.output
     write(root, "static/kreis/index.html", '<meta http-equiv="refresh" content="0; url=/kreis2/">')
     write(root, "static/kreis2/index.html", '<meta http-equiv="refresh" content="0; url=/kreis/">')
-    result = run("check", "-s", str(root))
+    result = run("check", "-s", str(root), "--format", "grouped")
     assert result.exit_code == 1
     assert "redirects in a loop: /kreis/ → /kreis2/ → /kreis/ (readers never arrive)" in result.output
 
