@@ -47,7 +47,7 @@ def add_extras(site: Path) -> None:
 
 def measure(site: Path) -> dict[str, Sample]:
     """Return the cold build, the no-change rebuild and the one-essay rebuild of `site`."""
-    build = ["ssg", "build", "-s", str(site), "-q"]
+    build = [sys.executable, "-m", "ssg", "build", "-s", str(site), "-q"]
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     samples = {"cold": run_timed(build, site, (site / "_site", site / ".ssg-cache"), gnu_time)}
     samples["no change"] = run_timed(build, site, (), gnu_time)
@@ -55,7 +55,7 @@ def measure(site: Path) -> dict[str, Sample]:
     samples["one essay"] = run_timed(build, site, (), gnu_time)
     for name, sample in samples.items():
         if not sample.ok:
-            sys.exit(f"{site}: {name} build failed:\n{sample.tail()}")
+            sys.exit(f"{site}: {name} build failed:\n{sample.stderr_tail()}")
     return samples
 
 

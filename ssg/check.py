@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -117,7 +118,11 @@ def _source_link(site: _Site, essay: Essay | Page, ref: Ref, path: str) -> str:
         url = urls.essay_url(target.slug)
         return f"link to the file {ref.shown!r} does not work on the site: link to the essay's URL {url!r}"
     folders = [site.config.essays_dir, site.config.pages_dir]
-    known = {p.relative_to(site.config.root).as_posix() for f in folders for p in essay_files(site.config, f)}
+    known = {
+        unicodedata.normalize("NFC", p.relative_to(site.config.root).as_posix())
+        for f in folders
+        for p in essay_files(site.config, f)
+    }
     if source in known:
         return f"link to {source}, which is not published (a draft or dated in the future)"
     return f"link to {ref.shown!r}: there is no essay {source}"
@@ -310,7 +315,9 @@ def _warn(essay: Essay, line: int, message: str) -> Problem:
 
 def _front_matter(config: SiteConfig, essay: Essay) -> LineMap:
     try:
-        text = frontmatter.normalize((config.root / essay.source).read_bytes(), essay.source)
+        # The file where it is: its name may be written otherwise than its (composed) source name.
+        raw = essay.raw or Path(essay.origin or config.root / essay.source).read_bytes()
+        text = frontmatter.normalize(raw, essay.source)
         return frontmatter.split(text, essay.source)[0]
     except (OSError, ContentError):
         return LineMap()

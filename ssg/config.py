@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 from ssg import yamlload
 from ssg.content.reader import control_problem
 from ssg.errors import ConfigError, Problem
+from ssg.names import windows_reserved
 
 CONFIG_FILE = "site.yml"
 
@@ -133,9 +135,11 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
     path = root / CONFIG_FILE
     rel = CONFIG_FILE
     if not path.is_file():
-        raise ConfigError([Problem(str(path), None, "no site.yml here (is this a site folder?)")])
+        message = "no site.yml here: is this a site folder? (ssg init FOLDER starts a new site)"
+        raise ConfigError([Problem(str(path), None, message)])
     try:
-        data = yamlload.load(path.read_text(encoding="utf-8-sig")) or yamlload.LineMap()
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+        data = yamlload.load(text) or yamlload.LineMap()
     except UnicodeDecodeError:
         raise ConfigError([Problem(rel, None, "file is not valid UTF-8")]) from None
     except yamlload.YamlError as exc:
@@ -380,7 +384,7 @@ def _check_segments(config: SiteConfig, data: yamlload.LineMap, problems: list[P
     for f in fields(UrlSegments):
         segment = getattr(config.urls, f.name)
         if not segment or segment in (".", "..") or any(c in segment for c in "/\\?#%" + os.sep) or (
-            len(segment.encode("utf-8")) > 200
+            len(segment.encode("utf-8")) > 200 or windows_reserved(segment)
         ):
             line = urls.line_of(f.name) if isinstance(urls, yamlload.LineMap) else data.line
             problems.append(Problem(CONFIG_FILE, line, f"urls.{f.name} must be one plain path word"))

@@ -12,21 +12,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ssg import urls
 from ssg.config import SiteConfig
+from ssg.content.typography import quotes_for
 
 Renderer = Callable[[str], str]
-
-
-# CLDR quotation marks by language (Babel does not expose them): double open/close, single open/close.
-_QUOTES = {"de": "„“‚‘", "en": "“”‘’", "fr": "«»‹›", "es": "«»“”", "it": "«»“”", "nl": "“”‘’", "pl": "„”‚’"}
-_SWISS = "«»‹›"
-
-
-def quotes_for(language: str) -> str:
-    """Return the four typographic quote characters of a language (double, then single)."""
-    code = language.replace("_", "-").lower()
-    if code in ("de-ch", "de-li"):
-        return _SWISS
-    return _QUOTES.get(code.split("-")[0], _QUOTES["en"])
 
 
 def make_parser(config: SiteConfig, prefilter: bool = True) -> MarkdownIt:

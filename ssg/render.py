@@ -13,6 +13,7 @@ import jinja2
 
 from ssg import urls
 from ssg.errors import Problem, SsgError
+from ssg.names import windows_reserved
 from ssg.outputs import Output
 from ssg.parallel import map_chunks
 from ssg.theme import template_problem
@@ -30,6 +31,10 @@ def output_paths(outputs: Sequence[Output]) -> list[str]:
         other = owners.setdefault(path, output)
         if other is not output:
             problems.append(_clash(other, output, "{} and {} both want the file " + path))
+        bad = next((part for part in path.split("/") if windows_reserved(part)), None)
+        if bad is not None:
+            message = f"makes {path}, but Windows cannot hold a file or folder named {bad!r}: rename it"
+            problems.append(Problem(output.source or "site.yml", None, message))
     folders: set[str] = set()
     for path in owners:
         end = path.rfind("/")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from slugify import slugify as _slugify
 
 from ssg.config import UrlSegments
+from ssg.names import windows_reserved
 
 # German transliteration first, so "Über Größe" becomes "ueber-groesse" and not "uber-grosse".
 _GERMAN = [("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")]
@@ -19,8 +21,16 @@ MAX_SLUG = 200  # characters (ASCII): file systems allow 255 bytes for a name
 
 @functools.lru_cache(maxsize=4096)
 def slug(text: str) -> str:
-    """Return a lowercase ASCII slug with German transliteration, cut at a word to at most MAX_SLUG."""
-    return str(_slugify(text, replacements=_GERMAN, lowercase=True, max_length=MAX_SLUG, word_boundary=True))
+    """Return a lowercase ASCII slug with German transliteration, cut at a word to at most MAX_SLUG.
+
+    A text without letters or digits (an emoji, a symbol) is named by its characters' code points:
+    "🌱" becomes "u1f331". A slug Windows cannot hold as a name ("con", "nul") gets "-1": "con-1".
+    """
+    value = str(_slugify(text, replacements=_GERMAN, lowercase=True, max_length=MAX_SLUG, word_boundary=True))
+    if not value:
+        points = [f"u{ord(c):x}" for c in text if not c.isspace() and unicodedata.category(c)[0] not in "ZC"]
+        value = "-".join(points)[:MAX_SLUG].rstrip("-")
+    return value + "-1" if windows_reserved(value) else value
 
 
 def is_safe_slug(value: str) -> bool:

@@ -234,6 +234,26 @@ def _check_depth(text: str, line_offset: int) -> None:
         return  # the real load below reports it with its line
 
 
+_CLOSERS = {"flow sequence": ("[", "]", "list"), "flow mapping": ("{", "}", "mapping")}
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """Return the line (in `text`) and the message for a YAML error, said the way an author can act on it."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = exc.problem or exc.context or "invalid YAML"
+    kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+    context = exc.context or ""
+    for name, (opener, closer, what) in _CLOSERS.items():
+        if name in context and exc.context_mark is not None and "did not find expected" in problem:
+            # PyYAML notices a missing ']' only where the next key starts: say where the list opened.
+            message = f"{kind}: the {what} opened with '{opener}' here is not closed with '{closer}'"
+            return exc.context_mark.line + 1, message
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return line, f"{kind}: a tab in the indentation; YAML allows only spaces there"
+    return line, f"{kind}: {problem}"
+
+
 def load(text: str, line_offset: int = 0) -> Any:
     """Parse `text`; lines reported are `line_offset` + the line inside `text`."""
     _check_depth(text, line_offset)
@@ -243,11 +263,8 @@ def load(text: str, line_offset: int = 0) -> Any:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        problem = exc.problem or exc.context or "invalid YAML"
-        kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
-        raise YamlError(line, f"{kind}: {problem}") from None
+        line, message = _explain(exc, text)
+        raise YamlError(line + line_offset, message) from None
     except yaml.YAMLError as exc:
         raise YamlError(line_offset + 1, f"YAML error: {exc}") from None
     finally:

@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 from ssg import urls
 from ssg.config import SiteConfig
 from ssg.content.reader import Reader
+from ssg.names import windows_reserved
 from ssg.yamlload import LineMap
 
 
@@ -52,4 +53,6 @@ def alias_url(value: str, base_url: str) -> tuple[str, str | None]:
         return "", "must be a plain path on the site (no '..', '\\' or empty parts)"
     if "//" in path or any(c in path for c in "\\\"<>") or path.split("/")[1] == "static":
         return "", "must be a plain path on the site outside /static/"
+    if any(windows_reserved(part) for part in path.split("/")):
+        return "", "holds a name Windows cannot give a file or folder (CON, PRN, AUX, NUL, COM1–9, LPT1–9)"
     return path, None

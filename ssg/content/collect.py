@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,9 @@ def read_sources(
     for name, linked in _scan(str(folder or config.essays_dir), False):
         rel = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
         rel = rel.replace(os.sep, "/")
+        if not rel.isascii():
+            # macOS writes names decomposed ("U" + combining diaeresis): the same name, the same slug and URL.
+            rel = unicodedata.normalize("NFC", rel)
         if not rel.isascii() and not _is_utf8(rel):
             # Its name makes the page's URL and shows in feeds: it must be text.
             shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

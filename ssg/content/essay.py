@@ -12,6 +12,7 @@ from ssg.config import SiteConfig
 from ssg.content import frontmatter
 from ssg.content.aliases import parse_aliases
 from ssg.content.reader import Reader
+from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksheet
 from ssg.errors import ContentError
 from ssg.yamlload import LineMap
@@ -157,6 +158,7 @@ def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
 def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader: Reader) -> Essay:
     reader.unknown_keys(data, KNOWN_KEYS, "")
     title = reader.text(data, "title", required=True)
+    shown = smart_quotes(title, config.language) if config.markdown.typographer else title
     published = parse_date(data, "date", config, reader, required=True)
     tags, tag_lines = reader.text_list(data, "tags", "")
     if isinstance(data.get("tags"), str) and "," in data["tags"]:
@@ -176,7 +178,7 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
     return Essay(
         source=reader.path,
         slug=_slug(data, title, config, reader),
-        title=title,
+        title=shown,
         date=published or datetime(1970, 1, 1, tzinfo=config.tz),
         updated=updated,
         tags=tuple(dict.fromkeys(t for t in tags if t)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from ssg import yamlload
 from ssg.content.reader import CONTROL_CHARACTERS, control_problem
 from ssg.errors import ContentError
@@ -18,6 +20,10 @@ def normalize(raw: bytes, path: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError(path, line, "file is not valid UTF-8 (save it as UTF-8)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    if not text.isascii():
+        # Some editors (and text pasted from macOS) write "Ü" as "U" plus a combining diaeresis: read every
+        # text composed, so titles, tags and slugs are the same however the file was typed.
+        text = unicodedata.normalize("NFC", text)
     found = CONTROL_CHARACTERS.search(text)
     if found is not None:
         problem = control_problem(found.group())

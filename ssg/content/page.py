@@ -13,6 +13,7 @@ from ssg.content.aliases import parse_aliases
 from ssg.content.collect import Selection, Source, read_sources
 from ssg.content.essay import parse_date, source_digest
 from ssg.content.reader import Reader
+from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, parse_prompts
 from ssg.errors import ContentError, Problem
 from ssg.yamlload import LineMap
@@ -59,6 +60,7 @@ def parse_page(raw: bytes, config: SiteConfig, reader: Reader) -> Page | None:
         message = "a page has no 'date' (ignored): a dated text that belongs in lists and feeds is an essay"
         reader.warn(data.line_of("date"), message)
     title = reader.text(data, "title", required=True)
+    title = smart_quotes(title, config.language) if config.markdown.typographer else title
     slug, slug_line = _slug(data, config, reader)
     aliases, alias_lines = parse_aliases(data, config, reader)
     page = Page(

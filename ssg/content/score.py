@@ -39,8 +39,17 @@ class Score:
         return next((b for b in self.bands if b.low <= total <= b.high), None)
 
 
-def parse_score(value: Any, line: int, fields: list[tuple[Field, int]], reader: Reader) -> Score | None:
-    """Read `score:`; every band problem is recorded with its line; None if broken."""
+def parse_score(
+    value: Any,
+    line: int,
+    fields: list[tuple[Field, int]],
+    reader: Reader,
+    broken: frozenset[str] | set[str] = frozenset(),
+) -> Score | None:
+    """Read `score:`; every band problem is recorded with its line; None if broken.
+
+    Fields in `broken` exist but have errors of their own: naming them in 'sum' is no further error.
+    """
     if value is None:
         return None
     data = as_map(value)
@@ -57,6 +66,8 @@ def parse_score(value: Any, line: int, fields: list[tuple[Field, int]], reader: 
     scales: list[Field] = []
     for field_id, id_line in zip(ids, id_lines, strict=True):
         target = by_id.get(field_id)
+        if target is None and field_id in broken:
+            continue
         if target is None:
             reader.error(id_line, f"worksheet score: 'sum' names unknown field '{field_id}'")
         elif target.type != "scale":
@@ -110,6 +121,11 @@ def _parse_band(item: Any, line: int, where: str, reader: Reader) -> ScoreBand |
     return ScoreBand(bounds[0], bounds[1], title, text) if title else None
 
 
+def _span(first: int, last: int) -> str:
+    """Return "5 is" or "5–7 are": scores named in a message."""
+    return f"{first} is" if first == last else f"{first}–{last} are"
+
+
 def _check_coverage(
     bands: list[tuple[ScoreBand, int]], low: int, high: int, line: int, reader: Reader
 ) -> list[ScoreBand]:
@@ -118,14 +134,16 @@ def _check_coverage(
     expected = low
     for band, band_line in bands:
         if band.low > expected:
-            reader.error(band_line, f"{where} {expected}–{band.low - 1} is in no band (a gap)")
+            reader.error(band_line, f"{where} {_span(expected, band.low - 1)} in no band (a gap)")
         elif band.low < expected:
-            overlap = f"{band.low}–{min(band.high, expected - 1)}"
-            what = f"{overlap} is in two bands (an overlap)" if expected > low else f"band {overlap} is below {low}"
+            last = min(band.high, expected - 1)
+            below = f"{band.low}–{last}" if last > band.low else f"{band.low}"
+            overlap = f"{_span(band.low, last)} in two bands (an overlap)"
+            what = overlap if expected > low else f"band {below} is below {low}"
             reader.error(band_line, f"{where} {what}")
         expected = max(expected, band.high + 1)
     if expected - 1 < high:
-        reader.error(line, f"{where} {expected}–{high} is in no band (a gap)")
+        reader.error(line, f"{where} {_span(expected, high)} in no band (a gap)")
     elif expected - 1 > high:
         reader.error(line, f"{where} the bands go up to {expected - 1}")
     return [b for b, _ in bands] if len(reader.problems) == before else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import pickle
 import re
 from dataclasses import dataclass
@@ -160,15 +161,17 @@ def parse_worksheet(value: Any, line: int, default_title: str, reader: Reader) -
     reader.unknown_keys(data, ("title", "intro", "fields", "score"), "worksheet: ")
     title = reader.text(data, "title", "worksheet: ") or default_title
     intro = reader.text(data, "intro", "worksheet: ")
-    fields = _parse_fields(data, reader)
+    broken: set[str] = set()
+    fields = _parse_fields(data, reader, broken)
     _check_formulas(fields, reader)
-    score = parse_score(data.get("score"), data.line_of("score"), fields, reader)
+    score = parse_score(data.get("score"), data.line_of("score"), fields, reader, broken)
     if any(p.severity == "error" for p in reader.problems[before:]):
         return None
     return Worksheet(title, intro, tuple(f for f, _ in fields), score)
 
 
-def _parse_fields(data: LineMap, reader: Reader) -> list[tuple[Field, int]]:
+def _parse_fields(data: LineMap, reader: Reader, broken: set[str]) -> list[tuple[Field, int]]:
+    """Return the valid fields with their lines; put the ids of fields that have errors into `broken`."""
     raw = data.get("fields")
     if raw is None:
         reader.error(data.line_of("fields"), "worksheet: 'fields' is missing")
@@ -180,6 +183,8 @@ def _parse_fields(data: LineMap, reader: Reader) -> list[tuple[Field, int]]:
     seen: set[str] = set()
     for item, item_line in zip(raw, raw.item_lines, strict=True):
         field = _parse_field(item, item_line, seen, reader)
+        if field is None and (mapping := as_map(item)) is not None and isinstance(mapping.get("id"), str):
+            broken.add(mapping["id"].strip())
         if field is not None:
             mapping = as_map(item)
             # Formula problems point at the formula itself, other problems at the field.
@@ -193,6 +198,17 @@ def _parse_field(item: Any, line: int, seen: set[str], reader: Reader) -> Field 
     if data is None:
         reader.error(line, "worksheet field must be a mapping with 'id', 'type' and 'label'")
         return None
+    where = f"worksheet field '{data.get('id') if isinstance(data.get('id'), str) else ''}': "
+    kind_given = str(data["type"]) if isinstance(data.get("type"), str) else ""
+    known = _COMMON_KEYS + _TYPE_KEYS.get(kind_given, tuple(k for keys in _TYPE_KEYS.values() for k in keys))
+    # Unknown keys first: a misspelt 'lable' is the cause of the missing 'label', and says so.
+    reader.unknown_keys(data, tuple(dict.fromkeys(known)), where)
+    misspelt = _misspellings(data, known)
+    for key in ("id", "type", "label"):
+        if key not in data and key in misspelt:
+            message = f"{where}'{key}' is missing: is '{misspelt[key]}' a misspelling of it?"
+            reader.error(data.line_of(misspelt[key]), message)
+            return None
     field_id = reader.text(data, "id", "worksheet field: ", required=True)
     where = f"worksheet field '{field_id}': "
     if field_id and not _ID.match(field_id):
@@ -208,9 +224,20 @@ def _parse_field(item: Any, line: int, seen: set[str], reader: Reader) -> Field 
     label = reader.text(data, "label", where, required=True)
     if not (field_id and kind and label):
         return None
-    reader.unknown_keys(data, _COMMON_KEYS + _TYPE_KEYS[kind], where)
     base = Field(id=field_id, type=kind, label=label, help=reader.text(data, "help", where))
     return _TYPE_PARSERS[kind](base, data, where, reader)
+
+
+def _misspellings(data: LineMap, known: tuple[str, ...]) -> dict[str, str]:
+    """Return, for known keys that are absent, the unknown key of `data` that looks like a misspelling of it."""
+    unknown = [k for k in data if k not in known]
+    found = {}
+    for key in known:
+        if key not in data:
+            close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.7)
+            if close:
+                found[key] = close[0]
+    return found
 
 
 def _with(base: Field, **changes: Any) -> Field:

@@ -225,7 +225,7 @@ def test_hints_are_warnings_and_strict_makes_them_fail(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"a.md": "---\ntitle: X\ndate: 2026-01-01\ntags: [a, b\n---\n"}, "essays/a.md\n  5: YAML syntax error"),
+        ({"a.md": "---\ntitle: X\ndate: 2026-01-01\ntags: [a, b\n---\n"}, "essays/a.md\n  4: YAML syntax error: the list opened with '[' here is not closed"),
         ({"a.md": "---\ntitle: X\n"}, "essays/a.md\n  1: front matter is not closed"),
         (
             {"a.md": essay("A", summary="S."), "b.md": essay("A", summary="S.")},

@@ -29,7 +29,7 @@ def build_then_break(tmp_path: Path, name: str, broken: str | bytes) -> tuple[st
 
 
 CASES = [
-    ("yaml syntax", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\ntags: [a, b\n---\nText\n", "essays/kaputt.md:5:"),
+    ("yaml syntax", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\ntags: [a, b\n---\nText\n", "essays/kaputt.md:4: YAML syntax error: the list opened"),
     ("yaml bad indent", "essays/kaputt.md", "---\ntitle: X\n  date: 2026-01-01\n---\n", "essays/kaputt.md:3:"),
     ("missing title", "essays/kaputt.md", "---\ndate: 2026-01-01\n---\nText\n", "'title' is missing"),
     ("bad date", "essays/kaputt.md", "---\ntitle: X\ndate: gestern\n---\n", "essays/kaputt.md:3: 'date' is not a date"),
@@ -45,7 +45,7 @@ CASES = [
     ("control in tags", "essays/kaputt.md", '---\ntitle: X\ndate: 2026-01-01\ntags: [a, "b\\x02"]\n---\n', ":4: 'tags' contains"),
     ("control in text", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\n---\n\nEin \x01 Text\n", ":6: the file contains the control"),
     ("key twice", "essays/kaputt.md", "---\ntitle: X\ndate: 2026-01-01\ntitle: Y\n---\n", ":4: YAML error: the key 'title'"),
-    ("ui strings syntax", "themes/default/i18n/de.yml", "print: [Drucken\n", "themes/default/i18n/de.yml:2: YAML"),
+    ("ui strings syntax", "themes/default/i18n/de.yml", "print: [Drucken\n", "themes/default/i18n/de.yml:1: YAML syntax error: the list opened"),
     ("ui strings list", "themes/default/i18n/de.yml", "- Drucken\n", "themes/default/i18n/de.yml:1: UI strings must be"),
     ("ui string not text", "themes/default/i18n/de.yml", "a: x\nprint: {x: 1}\nb: ja\nsave_file: no\n",
      "i18n/de.yml:2: UI string 'print' must be text\nthemes/default/i18n/de.yml:4: UI string 'save_file' must be"),
@@ -118,7 +118,7 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     [
         ("title: T\nbase_url: example.org\n", "site.yml:2: base_url must be an absolute"),
         ("title: T\nlanguage: xx-nope\n", "site.yml:2: unknown language"),
-        ("title: [1, 2\n", "site.yml:2: YAML syntax error"),
+        ("title: [1, 2\n", "site.yml:1: YAML syntax error: the list opened"),
         ("title: T\nurls:\n  tags: a/b\n", "site.yml:3: urls.tags"),
         ("title: T\ntimezone: Mars/Olympus\n", "site.yml:2: unknown time zone"),
         ("title: T\nmarkdown:\n  html: vielleicht\n", "site.yml:3: 'html' must be true or false"),

@@ -156,7 +156,7 @@ def test_drafts_are_left_out_and_their_menu_entry_with_a_warning(tmp_path: Path)
 
 
 BAD_PAGES = [
-    ("yaml", "pages/kaputt.md", "---\ntitle: [kaputt\n---\n", "pages/kaputt.md:3: YAML syntax error"),
+    ("yaml", "pages/kaputt.md", "---\ntitle: [kaputt\n---\n", "pages/kaputt.md:2: YAML syntax error: the list opened"),
     ("title", "pages/kaputt.md", "---\ndescription: Ohne Titel\n---\n", "pages/kaputt.md:2: 'title' is missing"),
     ("slug", "pages/kaputt.md", "---\ntitle: X\nslug: ../etc\n---\n", "pages/kaputt.md:3: slug '../etc' is not allowed"),
     ("reserved", "pages/archiv.md", "---\ntitle: Archiv\n---\n", "pages/archiv.md:2: slug 'archiv' is reserved"),
@@ -215,7 +215,7 @@ def test_page_errors_and_essay_errors_are_reported_together(tmp_path: Path) -> N
     write(root, "pages/kaputt.md", "---\ntitle: [\n---\n")
     result = run("build", "-s", str(root))
     assert result.exit_code == 1
-    assert "essays/kaputt.md:2: 'date' is missing" in result.output and "pages/kaputt.md:3:" in result.output
+    assert "essays/kaputt.md:2: 'date' is missing" in result.output and "pages/kaputt.md:3: YAML syntax error" in result.output
 
 
 def test_check_follows_links_in_pages_and_redirect_loops(tmp_path: Path) -> None:
