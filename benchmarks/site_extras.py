@@ -45,14 +45,26 @@ def add_extras(site: Path) -> None:
         path.write_text(text.replace("---\n", f"---\naliases: [/alt/{path.stem}/]\n", 1), encoding="utf-8")
 
 
-def measure(site: Path) -> dict[str, Sample]:
+def freeze(folder: Path) -> dict[str, str]:
+    """Copy ssg (package and themes) to `folder`; return the environment that runs that copy.
+
+    Edits to ssg while the benchmark runs would otherwise change its version and so empty its cache.
+    """
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(REPO / "ssg", folder / "ssg", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "themes", folder / "themes")
+    return {"PYTHONPATH": str(folder)}
+
+
+def measure(site: Path, env: dict[str, str]) -> dict[str, Sample]:
     """Return the cold build, the no-change rebuild and the one-essay rebuild of `site`."""
     build = [sys.executable, "-m", "ssg", "build", "-s", str(site), "-q"]
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    samples = {"cold": run_timed(build, site, (site / "_site", site / ".ssg-cache"), gnu_time)}
-    samples["no change"] = run_timed(build, site, (), gnu_time)
+    samples = {"cold": run_timed(build, site, (site / "_site", site / ".ssg-cache"), gnu_time, env)}
+    samples["no change"] = run_timed(build, site, (), gnu_time, env)
     edit_one_word(corpus.essay_files(site, "ssg")[0])
-    samples["one essay"] = run_timed(build, site, (), gnu_time)
+    samples["one essay"] = run_timed(build, site, (), gnu_time, env)
     for name, sample in samples.items():
         if not sample.ok:
             sys.exit(f"{site}: {name} build failed:\n{sample.stderr_tail()}")
@@ -65,6 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1000,10000", help="essay counts, comma-separated")
     parser.add_argument("--work", type=Path, default=HERE / ".work" / "extras", help="where the sites go")
     args = parser.parse_args(argv)
+    env = freeze(args.work / "frozen-ssg")
     rows = ["| essays | site | cold build | no change | one essay | peak memory |", "|---|---|---|---|---|---|"]
     for size in [int(x) for x in args.sizes.split(",")]:
         results = {}
@@ -73,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
             corpus.write_sites(corpus.essays(size, 1), {"ssg": site})
             if variant == "extras":
                 add_extras(site)
-            results[variant] = measure(site)
+            results[variant] = measure(site, env)
             shutil.rmtree(site)
         for variant, samples in results.items():
             times = " | ".join(f"{samples[k].seconds:.2f} s" for k in ("cold", "no change", "one essay"))
