@@ -135,12 +135,10 @@ def load_essay(path: Path, config: SiteConfig, reader: Reader) -> Essay | None:
 
 def parse_essay(raw: bytes, config: SiteConfig, reader: Reader) -> Essay | None:
     """Parse an essay file's bytes; record problems in `reader`; None if it has errors."""
-    try:
-        text = frontmatter.normalize(raw, reader.path)
-        data, body, body_line = frontmatter.split(text, reader.path)
-    except ContentError as exc:
-        reader.problems.extend(exc.problems)
+    parsed = frontmatter.read(raw, reader)
+    if parsed is None:
         return None
+    text, data, body, body_line = parsed
     before = len(reader.problems)
     essay = _build(data, body, body_line, config, reader)
     failed = any(p.severity == "error" for p in reader.problems[before:])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ssg import yamlload
-from ssg.content.reader import CONTROL_CHARACTERS, control_problem
+from ssg.content.reader import CONTROL_CHARACTERS, Reader, control_problem
 from ssg.errors import ContentError
 
 _OPEN = "---"
@@ -29,6 +29,17 @@ def normalize(raw: bytes, path: str) -> str:
         problem = control_problem(found.group())
         raise ContentError(path, text.count("\n", 0, found.start()) + 1, f"the file {problem}")
     return text
+
+
+def read(raw: bytes, reader: Reader) -> tuple[str, yamlload.LineMap, str, int] | None:
+    """Return a file's normalized text, front matter, body and body line; None (problems in `reader`) if broken."""
+    try:
+        text = normalize(raw, reader.path)
+        data, body, body_line = split(text, reader.path)
+    except ContentError as exc:
+        reader.problems.extend(exc.problems)
+        return None
+    return text, data, body, body_line
 
 
 def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:

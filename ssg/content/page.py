@@ -15,7 +15,7 @@ from ssg.content.essay import parse_date, source_digest
 from ssg.content.reader import Reader
 from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, parse_prompts
-from ssg.errors import ContentError, Problem
+from ssg.errors import Problem
 from ssg.yamlload import LineMap
 
 KNOWN_KEYS = ("title", "slug", "description", "draft", "updated", "prompts", "aliases")
@@ -47,12 +47,10 @@ class Page:
 
 def parse_page(raw: bytes, config: SiteConfig, reader: Reader) -> Page | None:
     """Parse a page file's bytes; record problems in `reader`; None if it has errors."""
-    try:
-        text = frontmatter.normalize(raw, reader.path)
-        data, body, body_line = frontmatter.split(text, reader.path)
-    except ContentError as exc:
-        reader.problems.extend(exc.problems)
+    parsed = frontmatter.read(raw, reader)
+    if parsed is None:
         return None
+    _text, data, body, body_line = parsed
     before = len(reader.problems)
     reader.unknown_keys(data, (*KNOWN_KEYS, "date"), "")
     if "date" in data:
