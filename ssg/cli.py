@@ -21,6 +21,7 @@ from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
 from ssg.scaffold import init_site, new_essay
+from ssg.static_files import skipped_files
 
 
 class _Commands(click.Group):
@@ -222,6 +223,8 @@ def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
     elif write.kept:
         click.echo(f"Kept {len(write.kept)} file(s) ssg did not make (use --clean to delete them).", err=True)
     if verbose:
+        for path, reason in skipped_files(config):
+            click.echo(f"Not published: {path} ({reason})")
         for name, seconds in report.steps:
             click.echo(f"  {name:<10} {seconds * 1000:8.1f} ms")
 
