@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable
@@ -49,6 +50,7 @@ def main() -> None:
       ssg serve                 preview it at http://127.0.0.1:8000/
       ssg new "Über Größe"      start essays/ueber-groesse.md
       ssg init mein-journal     start a new site
+      ssg deploy                build, then copy the site to 'deploy.target' in site.yml
     """
 
 
@@ -261,6 +263,57 @@ def check_command(site_dir: Path, strict: bool, output_format: str, verbose: boo
         _print_grouped(problems)
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
+
+
+@main.command("deploy")
+@SITE_OPTION
+@click.option("--target", help="A folder or user@host:/path [default: 'deploy.target' from site.yml].")
+@click.option("-n", "--dry-run", is_flag=True, help="Build, then only show what would change on the target.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the rsync command, and tracebacks of internal errors.")
+def deploy_command(site_dir: Path, target: str | None, dry_run: bool, quiet: bool, verbose: bool) -> None:
+    """Build the site as ssg build does, then make the target a copy of it with rsync.
+
+    A failed build copies nothing. Only changed files are sent; files the site no longer has are deleted
+    on the target once everything new is in place. Each change is printed as rsync itemizes it.
+
+    \b
+    Examples:
+      ssg deploy                                   to 'deploy.target' in site.yml
+      ssg deploy --dry-run                         show what would change
+      ssg deploy --target autor@example.org:/var/www/journal
+    """
+    from ssg.deploy import DeployError, deploy  # imported here: builds don't need it
+
+    def run() -> None:
+        config = _load(site_dir, quiet)
+        options = BuildOptions(jobs=os.cpu_count() or 1)
+
+        def built(build_report: BuildReport) -> None:
+            _LAST[:] = [build_report]
+            _print_problems(build_report.warnings, quiet)
+            if not quiet:
+                _summary(config, build_report, False)
+
+        change = None if quiet else click.echo
+        progress = _progress_factory(quiet)
+        try:
+            report = deploy(config, options, target, dry_run, progress=progress, built=built, change=change)
+        except DeployError as exc:  # one line, not "Build failed": the build may well have succeeded
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+        _print_problems([Problem("rsync", None, m, "warning") for m in report.messages], quiet)
+        if verbose:
+            click.echo("rsync command: " + " ".join(shlex.quote(part) for part in report.command))
+        if not quiet:
+            where, sent, deleted = report.target.text, report.sent, report.deleted
+            if dry_run:
+                click.echo(f"Dry run: {sent} file(s) would be sent to {where}, {deleted} deleted; nothing was changed.")
+            else:
+                click.echo(f"Deployed to {where}: {sent} file(s) sent, {deleted} deleted.")
+
+    _guard(verbose, run)
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
