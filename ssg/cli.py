@@ -21,7 +21,7 @@ from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
-from ssg.scaffold import init_site, new_essay
+from ssg.scaffold import init_site, new_essay, write_github_pages_workflow
 from ssg.static_files import skipped_files
 
 
@@ -361,7 +361,8 @@ def new_command(title: str, site_dir: Path) -> None:
 @main.command("init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="Mein Journal", show_default=True, help="The site's title.")
-def init_command(folder: Path, title: str) -> None:
+@click.option("--github-pages", is_flag=True, help="Also write .github/workflows/pages.yml: publish with GitHub Pages.")
+def init_command(folder: Path, title: str, github_pages: bool) -> None:
     """Start a new site in FOLDER: site.yml and one example essay.
 
     \b
@@ -372,6 +373,8 @@ def init_command(folder: Path, title: str) -> None:
         raise click.BadParameter("must not be empty: it names the site on every page", param_hint="--title")
     for path in _scaffold(lambda: init_site(folder, title, date.today()), folder):
         click.echo(f"Created {path}")
+    if github_pages:
+        click.echo(f"Created {_scaffold(lambda: write_github_pages_workflow(folder), folder)}")
     click.echo(f"Next: cd {folder} && ssg serve")
 
 
