@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import yaml
 from ssg import __version__
 from ssg.errors import SsgError
 from ssg.scaffold import write_github_pages_workflow
-from tests.helpers import SITE_YML, make_site, run
+from tests.helpers import REPO, SITE_YML, make_site, run
 
 WORKFLOW = Path(".github/workflows/pages.yml")
 
@@ -60,3 +61,10 @@ def test_an_existing_workflow_is_never_overwritten(tmp_path: Path) -> None:
         write_github_pages_workflow(tmp_path)
     assert path.read_text(encoding="utf-8") == "name: mine\n"
 
+
+def test_the_readme_shows_the_file_init_writes(tmp_path: Path) -> None:
+    assert run("init", str(tmp_path / "journal"), "--github-pages").exit_code == 0
+    written = (tmp_path / "journal" / WORKFLOW).read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = [body for body in re.findall(r"```yaml\n(.*?)```", readme, flags=re.S) if "upload-pages-artifact" in body]
+    assert shown == [written]
