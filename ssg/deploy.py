@@ -26,7 +26,8 @@ RSYNC_FLAGS = (
     "--chmod=D755,F644",
     "--delay-updates",  # changed files land together at the end, not one by one over a slow upload
     "--delete-delay",  # files the site no longer has go only after everything new is in place
-    "--itemize-changes",  # one line per change, passed on to the author
+    "--itemize-changes",  # one line per change, passed on to the author ...
+    "--8-bit-output",  # ... with file names as they are (UTF-8), not escaped as in a C locale's \#303\#244
 )
 REMOTE_FLAGS = ("--compress",)  # pages and feeds are text: smaller over the network
 
@@ -146,7 +147,7 @@ def deploy(
     changes: list[str] = []
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: rsync can never block on a full one
         try:
-            copy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, errors="replace")
+            copy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, encoding="utf-8", errors="replace")
         except OSError as exc:
             raise DeployError([Problem("rsync", None, f"cannot be started: {exc.strerror or exc}")]) from None
         with copy:

@@ -125,6 +125,7 @@ def test_a_deploy_copies_the_site_readable_by_the_web_server(tmp_path: Path) -> 
     (root / "static").mkdir()
     (root / "static/.well-known").mkdir()
     (root / "static/.well-known/security.txt").write_text("Contact: mailto:test@example.org\n", encoding="utf-8")
+    (root / "static/hände.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n", encoding="utf-8")
     old_umask = os.umask(0o077)  # an author whose files only they may read
     try:
         changes = deploy(root)
@@ -133,7 +134,7 @@ def test_a_deploy_copies_the_site_readable_by_the_web_server(tmp_path: Path) -> 
     www = tmp_path / "www"
     assert tree_digest(www) == tree_digest(root / "_site")
     assert sent_files(changes) == set(tree_digest(www))
-    assert (www / ".well-known/security.txt").exists()
+    assert (www / ".well-known/security.txt").exists() and "hände.svg" in sent_files(changes)
     modes = {p.relative_to(www).as_posix(): p.stat().st_mode & 0o777 for p in www.rglob("*")}
     assert {m for rel, m in modes.items() if (www / rel).is_file()} == {0o644}
     assert {m for rel, m in modes.items() if (www / rel).is_dir()} == {0o755}

@@ -91,6 +91,7 @@ def test_rsync_command_for_a_folder() -> None:
         "--delay-updates",
         "--delete-delay",
         "--itemize-changes",
+        "--8-bit-output",
         "--",
         "/home/autor/journal/_site/",
         "/home/autor/www/",
