@@ -36,6 +36,7 @@ from ssg.navigation import resolve_menus
 from ssg.outputs import Output, feeds, pages, redirects, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
+from ssg.static_files import scan, static_folders
 from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
 from ssg.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 
@@ -196,22 +197,16 @@ def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
     """Return theme static files under /static/ and the site's static folder at the root."""
     found: dict[str, Output] = {}
     problems: list[Problem] = []
-    sources = [(d, "/static/") for d in theme.static_dirs]
-    site_static = config.root / config.static
-    if site_static.is_dir():
-        sources.insert(0, (site_static, "/"))
-    for folder, prefix in sources:
+    for folder, prefix in static_folders(config, theme):
         allowed = (folder.resolve(), config.root.resolve())
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder).as_posix()
-            if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
-                if not any(path.resolve().is_relative_to(a) for a in allowed):
-                    message = "is a link to a file outside the site folder (not allowed)"
-                    problems.append(Problem(str(path.relative_to(config.root)), None, message))
-                    continue
-                url = prefix + rel
-                shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
-                found.setdefault(url, Output(url, data=path.read_bytes(), source=shown))
+        for path, rel in scan(folder)[0]:  # what is published: see ssg/static_files.py
+            if not any(path.resolve().is_relative_to(a) for a in allowed):
+                message = "is a link to a file outside the site folder (not allowed)"
+                problems.append(Problem(str(path.relative_to(config.root)), None, message))
+                continue
+            url = prefix + rel
+            shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+            found.setdefault(url, Output(url, data=path.read_bytes(), source=shown))
     if problems:
         raise SsgError(problems)
     return [found[u] for u in sorted(found)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,7 +21,8 @@ from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.render import Progress
-from ssg.scaffold import LANGUAGES, init_site, new_essay, new_page
+from ssg.scaffold import LANGUAGES, init_site, new_essay, new_page, write_github_pages_workflow
+from ssg.static_files import skipped_files
 
 
 class _Commands(click.Group):
@@ -48,6 +50,7 @@ def main() -> None:
       ssg serve                 preview it at http://127.0.0.1:8000/
       ssg new "Über Größe"      start essays/ueber-groesse.md
       ssg init mein-journal     start a new site
+      ssg deploy                build, then copy the site to 'deploy.target' in site.yml
     """
 
 
@@ -222,6 +225,8 @@ def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
     elif write.kept:
         click.echo(f"Kept {len(write.kept)} file(s) ssg did not make (use --clean to delete them).", err=True)
     if verbose:
+        for path, reason in skipped_files(config):
+            click.echo(f"Not published: {path} ({reason})")
         for name, seconds in report.steps:
             click.echo(f"  {name:<10} {seconds * 1000:8.1f} ms")
 
@@ -266,6 +271,57 @@ def check_command(site_dir: Path, strict: bool, drafts: bool, future: bool, outp
         _print_summary(problems)
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
+
+
+@main.command("deploy")
+@SITE_OPTION
+@click.option("--target", help="A folder or user@host:/path [default: 'deploy.target' from site.yml].")
+@click.option("-n", "--dry-run", is_flag=True, help="Build, then only show what would change on the target.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the rsync command, and tracebacks of internal errors.")
+def deploy_command(site_dir: Path, target: str | None, dry_run: bool, quiet: bool, verbose: bool) -> None:
+    """Build the site as ssg build does, then make the target a copy of it with rsync.
+
+    A failed build copies nothing. Only changed files are sent; files the site no longer has are deleted
+    on the target once everything new is in place. Each change is printed as rsync itemizes it.
+
+    \b
+    Examples:
+      ssg deploy                                   to 'deploy.target' in site.yml
+      ssg deploy --dry-run                         show what would change
+      ssg deploy --target autor@example.org:/var/www/journal
+    """
+    from ssg.deploy import DeployError, deploy  # imported here: builds don't need it
+
+    def run() -> None:
+        config = _load(site_dir, quiet)
+        options = BuildOptions(jobs=os.cpu_count() or 1)
+
+        def built(build_report: BuildReport) -> None:
+            _LAST[:] = [build_report]
+            _print_problems(build_report.warnings, quiet)
+            if not quiet:
+                _summary(config, build_report, False)
+
+        change = None if quiet else click.echo
+        progress = _progress_factory(quiet)
+        try:
+            report = deploy(config, options, target, dry_run, progress=progress, built=built, change=change)
+        except DeployError as exc:  # one line, not "Build failed": the build may well have succeeded
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+        _print_problems([Problem("rsync", None, m, "warning") for m in report.messages], quiet)
+        if verbose:
+            click.echo("rsync command: " + " ".join(shlex.quote(part) for part in report.command))
+        if not quiet:
+            where, sent, deleted = report.target.text, report.sent, report.deleted
+            if dry_run:
+                click.echo(f"Dry run: {sent} file(s) would be sent to {where}, {deleted} deleted; nothing was changed.")
+            else:
+                click.echo(f"Deployed to {where}: {sent} file(s) sent, {deleted} deleted.")
+
+    _guard(verbose, run)
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -325,7 +381,8 @@ def new_command(title: str, page: bool, site_dir: Path) -> None:
 @click.option(
     "--language", type=click.Choice(LANGUAGES), default="de", show_default=True, help="The site's language."
 )
-def init_command(folder: Path, title: str | None, language: str) -> None:
+@click.option("--github-pages", is_flag=True, help="Also write .github/workflows/pages.yml: publish with GitHub Pages.")
+def init_command(folder: Path, title: str | None, language: str, github_pages: bool) -> None:
     """Start a new site in FOLDER: site.yml, an example essay, and the pages a site needs (about, legal
     notice, privacy policy) linked from its menus.
 
@@ -339,6 +396,8 @@ def init_command(folder: Path, title: str | None, language: str) -> None:
         raise click.BadParameter("must not be empty: it names the site on every page", param_hint="--title")
     for path in _scaffold(lambda: init_site(folder, title, date.today(), language), folder):
         click.echo(f"Created {path}")
+    if github_pages:
+        click.echo(f"Created {_scaffold(lambda: write_github_pages_workflow(folder), folder)}")
     click.echo(f"Next: cd {folder} && ssg serve")
 
 

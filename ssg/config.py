@@ -16,6 +16,7 @@ from ssg import yamlload
 from ssg.content.reader import control_problem
 from ssg.errors import ConfigError, Problem
 from ssg.names import windows_reserved
+from ssg.targets import parse_target
 
 CONFIG_FILE = "site.yml"
 
@@ -28,6 +29,14 @@ class Author:
     email: str = ""
     public_key_url: str = ""
     messenger: str = ""
+
+
+@dataclass(frozen=True)
+class Deploy:
+    """Where `ssg deploy` copies the built site (a folder, or user@host:/path), and the ssh command to reach it."""
+
+    target: str = ""
+    ssh: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,8 @@ class SiteConfig:
     feed_items: int = 20
     per_page: int = 20
     booklet_size: int = 50
+    # Where the site is copied shapes none of its bytes: left out of comparisons, so of every cache key.
+    deploy: Deploy = field(default_factory=Deploy, compare=False)
 
     @property
     def base_path(self) -> str:
@@ -125,7 +136,12 @@ class SiteConfig:
         return replace(self, output=output.resolve())
 
 
-_SECTIONS: dict[str, type[Any]] = {"author": Author, "urls": UrlSegments, "markdown": MarkdownOptions}
+_SECTIONS: dict[str, type[Any]] = {
+    "author": Author,
+    "urls": UrlSegments,
+    "markdown": MarkdownOptions,
+    "deploy": Deploy,
+}
 _MENUS = ("menu", "footer_menu")
 _SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - set(_MENUS) - {"root"}
 
@@ -314,6 +330,7 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
     _check_segments(config, data, problems)
     _check_pages_folder(config, data, problems)
     _check_author(config, data, problems)
+    _check_deploy(config, data, problems)
     checks = [
         ("title", not config.title, "must not be empty: it names the site on every page and in the feeds"),
         ("booklet_size", config.booklet_size < 1, "must be 1 or more"),
@@ -352,6 +369,17 @@ def _check_author(config: SiteConfig, data: yamlload.LineMap, problems: list[Pro
     ):
         message = f"author.public_key_url {key_url!r} must be a web address (https://…) or a path on the site (/…)"
         problems.append(Problem(CONFIG_FILE, line_of("public_key_url"), message))
+
+
+def _check_deploy(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    """A target deploy cannot use, or one whose copy would delete the site's own files, is an error at its line."""
+    section = data.get("deploy")
+    if not isinstance(section, yamlload.LineMap) or "target" not in section:
+        return
+    try:
+        parse_target(config.deploy.target, config.root, config.output)
+    except ValueError as exc:
+        problems.append(Problem(CONFIG_FILE, section.line_of("target"), f"deploy.target {exc}"))
 
 
 def _check_base_url(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:

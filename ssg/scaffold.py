@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
-from ssg import urls
+from ssg import __version__, urls
 from ssg.config import load_config
 from ssg.errors import Problem, SsgError
 
@@ -234,6 +235,65 @@ Your text.
 
 # What `ssg new` leaves for the author to replace: an essay still holding one of these is not written yet.
 PLACEHOLDER_TEXTS = frozenset({"Ihr Text.", "Your text.", "Eine Frage zur Reflexion?", "A question for reflection?"})
+
+
+GITHUB_PAGES_WORKFLOW = """\
+# Publishes the site with GitHub Pages whenever main changes, and by hand (Actions > Publish > Run workflow).
+# Once, in the repository's Settings > Pages, set "Source" to "GitHub Actions", and set base_url in
+# site.yml to the site's address (https://USER.github.io/REPOSITORY/, or your own domain).
+# The built folder goes up as it is, without Jekyll: the static folder needs no .nojekyll.
+name: Publish
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      # ssg, pinned to the version this site was made with. If you get ssg from its git repository
+      # instead of PyPI: pip install "ssg @ git+https://HOST/PATH/ssg.git@vVERSION"
+      - run: pip install "ssg==VERSION"
+      - run: ssg build
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: OUTPUT
+  deploy:
+    needs: build
+    # Only this job may publish: the build job runs what pip installs.
+    permissions:
+      pages: write
+      id-token: write
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def write_github_pages_workflow(folder: Path) -> Path:
+    """Write .github/workflows/pages.yml, which builds the site in `folder` and publishes it; never overwrite."""
+    config, _ = load_config(folder)
+    path = folder / ".github" / "workflows" / "pages.yml"
+    if path.exists():
+        raise SsgError([Problem(str(path), None, "already exists; nothing was changed")])
+    output = os.path.relpath(config.output, config.root).replace(os.sep, "/")
+    text = GITHUB_PAGES_WORKFLOW.replace("VERSION", __version__).replace("OUTPUT", _yaml_text(output))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def skeleton_language(language: str) -> str:

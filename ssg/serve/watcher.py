@@ -12,6 +12,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from ssg.static_files import HOST_DOT_NAMES
+
 CONFIG_NAME = "site.yml"
 # Reading a file (as every build does) produces "opened" and "closed_no_write": reacting to those would loop.
 CHANGE_TYPES = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
@@ -21,7 +23,8 @@ _TEMP_NAMES = frozenset({"4913"})  # vim probes whether it may write a folder wi
 
 def is_editor_leftover(name: str) -> bool:
     """Return whether a file name is an editor's swap, backup, lock or temporary file."""
-    return name.startswith(".") or name.endswith(_TEMP_SUFFIXES) or name in _TEMP_NAMES
+    hidden = name.startswith(".") and name not in HOST_DOT_NAMES  # .htaccess is published: its edits count
+    return hidden or name.endswith(_TEMP_SUFFIXES) or name in _TEMP_NAMES
 
 
 class _Relay(FileSystemEventHandler):

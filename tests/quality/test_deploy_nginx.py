@@ -1,10 +1,12 @@
-"""Deployment: a real nginx serves the built sites under /journal/; a crawler follows every link and asset."""
+"""Deployment: a real nginx serves the built sites under /journal/, and the README's server block serves one at the
+domain's root; a crawler follows every link and asset."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import time
@@ -18,7 +20,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.quality.conftest import BASE_PATH, BASE_URL, require
+from tests.helpers import REPO
+from tests.quality.conftest import BASE_PATH, BASE_URL, build, require, write_corpus
 
 CONTENT_TYPES = {
     ".html": ("text/html",),
@@ -40,8 +43,6 @@ events {{ worker_connections 64; }}
 http {{
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
-  charset utf-8;
-  charset_types text/css text/plain text/xml application/javascript application/json application/atom+xml;
   access_log off;
   client_body_temp_path {tmp}/body;
   proxy_temp_path {tmp}/proxy;
@@ -54,10 +55,24 @@ http {{
 SERVER = """\
   server {{
     listen 127.0.0.1:{port};
+    charset utf-8;
+    charset_types text/css text/plain text/xml application/javascript application/json application/atom+xml;
     location {base_path} {{ alias {root}/; }}
     error_page 404 {base_path}404.html;
   }}
 """
+# The README's recipe ("Publishing"), run as written but for the address it listens on and the folder it serves.
+README_SERVER = re.findall(r"```nginx\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.S)
+ROOT_URL = "https://example.org/"
+
+
+def readme_server(port: int, root: Path) -> str:
+    """Return the README's nginx server block, listening on `port` and serving `root`."""
+    assert len(README_SERVER) == 1, "the README should hold exactly one nginx block"
+    block = README_SERVER[0]
+    for placeholder in ("listen 80;", "root /var/www/journal;"):
+        assert block.count(placeholder) == 1, f"the README's nginx block lost {placeholder!r}"
+    return block.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/journal;", f"root {root};")
 
 
 def free_port() -> int:
@@ -80,16 +95,27 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @pytest.fixture(scope="module")
+def root_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated site of 30 essays, built for the root of its domain (base_url https://example.org/)."""
+    root = tmp_path_factory.mktemp("root-site")
+    write_corpus(root, 30)
+    site_yml = root / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8").replace(BASE_URL, ROOT_URL), encoding="utf-8")
+    return build(root)
+
+
+@pytest.fixture(scope="module")
 def served(
-    author_site: Path, generated_site: Path, tmp_path_factory: pytest.TempPathFactory
+    author_site: Path, generated_site: Path, root_site: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, int]]:
-    """Serve both built sites with nginx, one port each; stop nginx afterwards."""
+    """Serve the built sites with nginx, one port each (the root site with the README's block); stop nginx afterwards."""
     nginx = require("nginx")
     require("/etc/nginx/mime.types")
     tmp = tmp_path_factory.mktemp("nginx")
-    ports = {"author": free_port(), "generated": free_port()}
+    ports = {"author": free_port(), "generated": free_port(), "readme": free_port()}
     roots = {"author": author_site, "generated": generated_site}
-    servers = "".join(SERVER.format(port=ports[k], base_path=BASE_PATH, root=roots[k]) for k in ports)
+    servers = "".join(SERVER.format(port=ports[k], base_path=BASE_PATH, root=roots[k]) for k in roots)
+    servers += readme_server(ports["readme"], root_site)
     user = "user root root;\n" if os.geteuid() == 0 else ""
     (tmp / "nginx.conf").write_text(NGINX_CONF.format(user=user, tmp=tmp, servers=servers), "utf-8")
     log = tmp / "error.log"
@@ -108,6 +134,7 @@ class Response:
     status: int
     content_type: str
     body: bytes
+    cache_control: str = ""
 
 
 def fetch(port: int, path: str) -> Response:
@@ -115,7 +142,8 @@ def fetch(port: int, path: str) -> Response:
     try:
         connection.request("GET", path)
         response = connection.getresponse()
-        return Response(response.status, response.getheader("Content-Type", ""), response.read())
+        headers = (response.getheader("Content-Type", ""), response.read(), response.getheader("Cache-Control", ""))
+        return Response(response.status, headers[0], headers[1], headers[2])
     finally:
         connection.close()
 
@@ -166,8 +194,9 @@ class Crawl:
     problems: list[str] = field(default_factory=list)
 
 
-def crawl(port: int, start: str) -> Crawl:
-    """Fetch `start` and everything it leads to on this server; note every failure."""
+def crawl(port: int, start: str, base_url: str = BASE_URL, base_path: str = BASE_PATH) -> Crawl:
+    """Fetch `start` and everything it leads to on this server (the site's `base_url` is served at `base_path`);
+    note every failure."""
     result = Crawl()
     origin = f"http://127.0.0.1:{port}"
     queue = deque([(start, "(start)")])
@@ -183,7 +212,7 @@ def crawl(port: int, start: str) -> Crawl:
         if response.content_type.split(";")[0] not in expected:
             result.problems.append(f"{path}: content type {response.content_type!r}, expected one of {expected}")
         for ref, embedded in references(path, response):
-            target = urljoin(origin + path, ref.replace(BASE_URL, BASE_PATH, 1) if ref.startswith(BASE_URL) else ref)
+            target = urljoin(origin + path, ref.replace(base_url, base_path, 1) if ref.startswith(base_url) else ref)
             parts = urlsplit(target)
             if parts.scheme in ("mailto", "tel"):
                 continue
@@ -202,13 +231,13 @@ def expected_types(path: str) -> tuple[str, ...]:
     return CONTENT_TYPES.get(suffix, ("(no rule for this kind of file)",))
 
 
-def built_urls(out: Path) -> set[str]:
+def built_urls(out: Path, base_path: str = BASE_PATH) -> set[str]:
     """Return the URL of every file in a built site, as served under the base path."""
     urls = set()
     for path in out.rglob("*"):
         if path.is_file():
             rel = path.relative_to(out).as_posix()
-            urls.add(BASE_PATH + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+            urls.add(base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
     return urls
 
 
@@ -253,3 +282,32 @@ def test_missing_urls_get_the_sites_404_page(missing: str, served: dict[str, int
         parts = urlsplit(urljoin(f"http://127.0.0.1:{port}{BASE_PATH}{missing}", ref))
         if parts.netloc == f"127.0.0.1:{port}":
             assert fetch(port, parts.path).status == 200, f"{ref} in the 404 page fails at {missing}"
+
+
+def test_the_readmes_server_block_serves_the_site_with_its_types_and_404_page(
+    served: dict[str, int], root_site: Path
+) -> None:
+    port = served["readme"]
+    result = crawl(port, "/", ROOT_URL, "/")
+    assert result.problems == []
+    pages = {u for u in built_urls(root_site, "/") if u.endswith("/")}
+    assert pages <= set(result.visited) and len(pages) > 20
+    wrong = []
+    for url in sorted(built_urls(root_site, "/")):
+        response = fetch(port, url)
+        if response.status != 200 or response.content_type.split(";")[0] not in expected_types(url):
+            wrong.append(f"{url}: {response.status} {response.content_type}")
+        elif response.content_type.startswith(("text/", "application/")) and "charset=utf-8" not in response.content_type:
+            wrong.append(f"{url}: {response.content_type} names no character set")
+    assert wrong == []
+    for missing in ("/gibt-es-nicht/", "/static/fehlt.css", "/a/b/tief.html"):
+        response = fetch(port, missing)
+        assert (response.status, response.body) == (404, (root_site / "404.html").read_bytes()), missing
+
+
+def test_the_readmes_server_block_lets_browsers_keep_the_themes_files_for_a_week(served: dict[str, int]) -> None:
+    port = served["readme"]
+    for url in ("/static/style.css", "/static/worksheet.js", "/static/favicon.svg"):
+        assert fetch(port, url).cache_control == "max-age=604800", url
+    for url in ("/", "/feed.xml", "/archiv/"):
+        assert fetch(port, url).cache_control == "", url
