@@ -88,6 +88,7 @@ class SiteConfig:
     feed_items: int = 20
     per_page: int = 20
     booklet_size: int = 50
+    pdf: bool = True  # a PDF handout of each worksheet and booklet part, made with Typst
 
     @property
     def base_path(self) -> str:

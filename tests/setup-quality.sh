@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the quality tests (tests/quality/) need when it is missing: Debian's nginx (the
-# deployment test serves the built site with it), a Java runtime and the W3C Nu HTML Checker from
-# npm (`vnu-jar`, the HTML validity test). Idempotent and quiet; needs root or sudo for apt-get.
+# deployment test serves the built site with it), poppler-utils (pdftoppm: the PDF handout test looks at
+# the first page of every PDF), a Java runtime and the W3C Nu HTML Checker from npm (`vnu-jar`, the HTML
+# validity test). Idempotent and quiet; needs root or sudo for apt-get.
 # The checker goes to ~/.cache/ssg-tests (override with SSG_TEST_CACHE), never into the repository.
 set -euo pipefail
 CACHE="${SSG_TEST_CACHE:-$HOME/.cache/ssg-tests}"
@@ -12,6 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then missing+=(nginx); fi
 if ! command -v java >/dev/null 2>&1; then missing+=(default-jre-headless); fi
+if ! command -v pdftoppm >/dev/null 2>&1; then missing+=(poppler-utils); fi
 if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq

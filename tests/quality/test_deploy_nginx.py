@@ -28,6 +28,7 @@ CONTENT_TYPES = {
     ".json": ("application/feed+json", "application/json"),
     ".svg": ("image/svg+xml",),
     ".txt": ("text/plain",),
+    ".pdf": ("application/pdf",),
 }
 MAX_REQUESTS = 5000
 
@@ -141,6 +142,8 @@ class RefParser(HTMLParser):
 def references(path: str, response: Response) -> list[tuple[str, bool]]:
     """Return (url, embedded) pairs found in a page, stylesheet, feed or sitemap."""
     kind = response.content_type.split(";")[0]
+    if kind not in ("text/html", "text/css") and not path.endswith((".json", ".xml")):
+        return []  # a PDF handout or an image leads nowhere
     text = response.body.decode("utf-8")
     if kind == "text/html":
         parser = RefParser()
