@@ -6,7 +6,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -33,8 +33,8 @@ from ssg.content.page import collect_pages, published, read_page_sources, slug_c
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
-from ssg.outputs import Output, feeds, pages, redirects, taxonomy, worksheets
-from ssg.render import Progress, output_paths, render_files
+from ssg.outputs import Output, feeds, pages, pdf, redirects, taxonomy, worksheets
+from ssg.render import Progress, Staged, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.static_files import scan, static_folders
 from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
@@ -96,6 +96,7 @@ class Plan:
     theme: Theme
     template_keys: TemplateKeys  # what pages of one template depend on: code, config, UI strings, site facts and
     # the templates it renders with
+    typesetting: pdf.Typesetting | None = None  # the theme's Typst template for PDF handouts; None: no PDFs
 
 
 def load_site(
@@ -119,6 +120,7 @@ def load_site(
         theme = load_theme(config)
         report.warnings.extend(theme.warnings)
         env = make_environment(config, theme, compiled)
+        typesetting = pdf.load_typesetting(config, theme)
     with report.step("site"):
         essays = site.essays
         # The only site-wide facts templates see besides their context: part of every cache key.
@@ -131,7 +133,7 @@ def load_site(
         data_key = fingerprint([code_version(), config])
         key = fingerprint([data_key, tree_fingerprint(list(theme.dirs)), facts])
         template_keys = TemplateKeys(env, fingerprint([data_key, theme.strings, facts]), key, references)
-    return Plan(site, env, [], key, data_key, theme, template_keys)
+    return Plan(site, env, [], key, data_key, theme, template_keys, typesetting)
 
 
 def load_content(
@@ -168,21 +170,21 @@ def load_content(
 def plan_all(plan: Plan, report: BuildReport) -> Plan:
     """Return the plan with every output of the site."""
     with report.step("plan"):
-        outputs = plan_outputs(plan.site) + static_outputs(plan.site.config, plan.theme)
+        outputs = plan_outputs(plan.site, plan.typesetting) + static_outputs(plan.site.config, plan.theme)
         outputs += redirects.plan(plan.site, outputs)
     report.pages = sum(1 for o in outputs if o.template and o.url.endswith(("/", ".html")))
     report.files = len(outputs)
     return replace(plan, outputs=outputs)
 
 
-def own_outputs(site: Site, essay: Essay) -> list[Output]:
-    """Return the outputs made from one essay alone: its page, and its worksheet page and QR code."""
-    return [pages.essay_page(site, essay), *worksheets.essay_outputs(site, essay)]
+def own_outputs(plan: Plan, essay: Essay) -> list[Output]:
+    """Return the outputs made from one essay alone: its page, and its worksheet page, PDF and QR code."""
+    return [pages.essay_page(plan.site, essay), *worksheets.essay_outputs(plan.site, essay, plan.typesetting)]
 
 
-def plan_outputs(site: Site) -> list[Output]:
-    """Return every output of the site except static files."""
-    outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site)
+def plan_outputs(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]:
+    """Return every output of the site except static files (and PDF handouts only with `typesetting`)."""
+    outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site, typesetting)
     # The sitemap lists the pages search engines may index (not "noindex" ones like the home page's page 2).
     html_urls = sorted(o.url for o in outputs if o.url.endswith("/") and not _noindex(o))
     return outputs + feeds.plan(site, html_urls)
@@ -231,6 +233,48 @@ def keys_of(plan: Plan, outputs: list[Output]) -> list[str]:
                 assert output.template is not None
                 keys.append(fingerprint([plan.template_keys(output.template), output.recipe, output.context]))
     return keys
+
+
+def waves(outputs: list[Output]) -> tuple[list[Output], list[Output]]:
+    """Split outputs into those whose file sizes other outputs show (PDFs), to render first, and the rest."""
+    shown = {url for output in outputs for url in output.sizes_of}
+    if not shown:
+        return [], outputs
+    return [o for o in outputs if o.url in shown], [o for o in outputs if o.url not in shown]
+
+
+def with_sizes(outputs: list[Output], sizes: Mapping[str, int]) -> list[Output]:
+    """Return outputs with the sizes of the files they show in their context, as `sizes` by URL."""
+    sized = []
+    for output in outputs:
+        if output.sizes_of:
+            shown = {url: sizes[url] for url in output.sizes_of}
+            output = replace(output, context={**output.context, "sizes": shown})
+        sized.append(output)
+    return sized
+
+
+RenderWave = Callable[[list[Output], list[str]], Mapping[str, int]]
+
+
+def render_in_waves(plan: Plan, outputs: list[Output], render: RenderWave) -> dict[str, str]:
+    """Render outputs in two waves and return every output's cache key by path.
+
+    First the files whose sizes pages show (PDFs, made in the pool like every output), then the rest, with
+    those sizes in their context and so in their keys. `render(outputs, keys)` renders those of a wave that
+    need it and returns the size of each of the wave's files by URL.
+    """
+    paths = output_paths(outputs)  # every clash of the whole site at once
+    keys: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for wave in waves(outputs):
+        if not wave:
+            continue
+        wave = with_sizes(wave, sizes)
+        wave_keys = keys_of(plan, wave)
+        sizes.update(render(wave, wave_keys))
+        keys.update(zip(output_paths(wave), wave_keys, strict=True))
+    return {path: keys[path] for path in paths}
 
 
 def is_heavy(plan: Plan) -> bool:
@@ -338,15 +382,26 @@ def _render_and_write(
     plan: Plan, options: BuildOptions, report: BuildReport, previous: Record, progress: ProgressFactory | None
 ) -> tuple[WriteReport, Record]:
     out = plan.site.config.output
+    staged: dict[str, Staged] = {}
+    waves_done: list[int] = []
     with report.step("render"):
-        keys = output_keys(plan)
-        same = unchanged_outputs(out, keys, previous) if options.cache else set()
-        todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
         staging = staging_dir(out)
+        against = None if absent_or_empty(out) else out
+
+        def render(wave: list[Output], wave_keys: list[str]) -> dict[str, int]:
+            paths = output_paths(wave)
+            wanted = dict(zip(paths, wave_keys, strict=True))
+            same = unchanged_outputs(out, wanted, previous) if options.cache else set()
+            todo = [o for o, p in zip(wave, paths, strict=True) if p not in same]
+            tick = progress(len(todo)) if progress and todo else None
+            # Files staged under flat names are named by their index in a wave: each wave has a prefix of its own.
+            prefix = f"{len(waves_done)}-"
+            waves_done.append(len(todo))
+            staged.update(render_files(todo, plan.env, options.jobs, tick, staging, is_heavy(plan), against, prefix))
+            return {o.url: staged[p][0] if p in staged else previous[p][1] for o, p in zip(wave, paths, strict=True)}
+
         try:
-            tick = progress(len(todo)) if progress else None
-            against = None if absent_or_empty(out) else out
-            staged = render_files(todo, plan.env, options.jobs, tick, staging, is_heavy(plan), against)
+            keys = render_in_waves(plan, plan.outputs, render)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

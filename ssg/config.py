@@ -108,6 +108,7 @@ class SiteConfig:
     feed_items: int = 20
     per_page: int = 20
     booklet_size: int = 50
+    pdf: bool = True  # a PDF handout of each worksheet and booklet part, made with Typst
     # Where the site is copied shapes none of its bytes: left out of comparisons, so of every cache key.
     deploy: Deploy = field(default_factory=Deploy, compare=False)
 

@@ -15,17 +15,17 @@ from ssg.build import (
     ProgressFactory,
     check_folders,
     is_heavy,
-    keys_of,
     load_site,
-    output_keys,
     own_outputs,
     plan_all,
+    render_in_waves,
 )
 from ssg.cache import BuildCache
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
 from ssg.errors import SsgError
 from ssg.fingerprint import code_version, fingerprint
+from ssg.outputs import Output
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
 from ssg.theme import References
@@ -108,10 +108,17 @@ def render_site(
             # Before planning the other 30,000 outputs of a large site: the edit shows that much sooner.
             known = _render_early(site, edited, known, early)
     plan = plan_all(site, report)
+    fresh: dict[str, bytes] = {}
     with report.step("render"):
-        keys = output_keys(plan)
-        todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
-        fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, is_heavy(plan))
+
+        def render(wave: list[Output], wave_keys: list[str]) -> dict[str, int]:
+            paths = output_paths(wave)
+            todo = [o for o, p, k in zip(wave, paths, wave_keys, strict=True) if known.get(p, ("",))[0] != k]
+            tick = progress(len(todo)) if progress and todo else None
+            fresh.update(render_outputs(todo, plan.env, options.jobs, tick, is_heavy(plan)))
+            return {o.url: len(fresh[p] if p in fresh else known[p][1]) for o, p in zip(wave, paths, strict=True)}
+
+        keys = render_in_waves(plan, plan.outputs, render)
         files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
     if memory is not None:
         memory.files = {p: (keys[p], files[p]) for p in keys}
@@ -131,14 +138,20 @@ def _render_early(
     plan: Plan, edited: set[str], known: dict[str, tuple[str, bytes]], early: Publish
 ) -> dict[str, tuple[str, bytes]]:
     """Render the edited essays' own outputs, publish them with everything else as it was; return the files."""
-    own = [o for essay in plan.site.essays if essay.source in edited for o in own_outputs(plan.site, essay)]
+    own = [o for essay in plan.site.essays if essay.source in edited for o in own_outputs(plan, essay)]
     paths = output_paths(own)
     if not own or any(p not in known for p in paths):
         return known  # a new page (a changed slug): wait for the whole rebuild
-    keys = dict(zip(paths, keys_of(plan, own), strict=True))
-    todo = [o for o, p in zip(own, paths, strict=True) if known[p][0] != keys[p]]
+    fresh: dict[str, bytes] = {}
+
+    def render(wave: list[Output], wave_keys: list[str]) -> dict[str, int]:
+        wave_paths = output_paths(wave)
+        todo = [o for o, p, k in zip(wave, wave_paths, wave_keys, strict=True) if known[p][0] != k]
+        fresh.update(render_outputs(todo, plan.env))
+        return {o.url: len(fresh[p] if p in fresh else known[p][1]) for o, p in zip(wave, wave_paths, strict=True)}
+
     try:
-        fresh = render_outputs(todo, plan.env)
+        keys = render_in_waves(plan, own, render)
     except SsgError:
         return known  # the whole rebuild reports it
     updated = dict(known)

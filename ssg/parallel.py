@@ -26,19 +26,24 @@ def map_chunks(
     chunk: int = 64,
     heavy: bool = False,
     groups: Sequence[str] = (),
+    isolate: bool = False,
 ) -> Iterator[R]:
     """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
 
     Results arrive in completion order. `shared` reaches forked workers without pickling. Fewer
     than THRESHOLD items run in this process unless they are `heavy` (each worth a process).
-    Consecutive items with the same non-empty `groups` entry stay in one range.
+    Consecutive items with the same non-empty `groups` entry stay in one range. `isolate` work runs in
+    worker processes however little of it there is and even with one job: it starts threads that would
+    hang this process's later forks (Typst's).
     """
     global _JOB
     # Small jobs still reach every worker; few heavy items go one by one, so no two wait on each other.
     chunk = 1 if heavy and total < THRESHOLD else max(1, min(chunk, -(-total // (jobs * 4))))
     chunks = _ranges(total, chunk, groups)
     few = total < 2 if heavy else total < THRESHOLD
-    if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
+    if not chunks:
+        return
+    if "fork" not in multiprocessing.get_all_start_methods() or (not isolate and (jobs <= 1 or few)):
         for indices in chunks:
             yield func(shared, indices)
         return
@@ -47,7 +52,7 @@ def map_chunks(
     # from them, or each worker's collections write to (and so copy) every page holding one.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+        with multiprocessing.get_context("fork").Pool(max(1, min(jobs, len(chunks)))) as pool:
             yield from pool.imap_unordered(_run, chunks)
     finally:
         _JOB = None

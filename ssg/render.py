@@ -96,15 +96,17 @@ def render_files(
     into: Path,
     heavy: bool = False,
     against: Path | None = None,
+    prefix: str = "",
 ) -> dict[str, Staged]:
     """Render outputs into files below `into` (their bytes never travel between processes).
 
     Files are staged at their own path below `into`, so that a first build can make the staging folder the
     output folder. With `against` (an output folder that has files), a file whose bytes are already there is
     not staged: its stamp there is returned instead (the comparison happens where the bytes are, in the
-    rendering processes); the others are staged under flat names, with no folders to make and remove.
+    rendering processes); the others are staged under flat names (`prefix` and their index), with no folders
+    to make and remove.
     """
-    return cast(dict[str, Staged], _render(outputs, env, jobs, progress, into, against, heavy))
+    return cast(dict[str, Staged], _render(outputs, env, jobs, progress, into, against, heavy, prefix))
 
 
 def _render(
@@ -115,13 +117,16 @@ def _render(
     into: Path | None,
     against: Path | None,
     heavy: bool,
+    prefix: str = "",
 ) -> dict[str, bytes | Staged]:
     paths = output_paths(outputs)
     results: dict[str, bytes | Staged] = {}
     problems: dict[Problem, None] = {}
     groups = [o.group for o in outputs]
-    work = (outputs, env, into, against)
-    for done, found in map_chunks(_render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups):
+    work = (outputs, env, into, against, prefix)
+    isolate = any(o.threaded for o in outputs)
+    chunks = map_chunks(_render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups, isolate=isolate)
+    for done, found in chunks:
         for index, data in done:
             results[paths[index]] = data
         problems.update(dict.fromkeys(found))
@@ -143,9 +148,9 @@ def _site_relative(problem: Problem, root: Path) -> Problem:
 
 
 def _render_chunk(
-    work: tuple[Sequence[Output], jinja2.Environment, Path | None, Path | None], indices: range
+    work: tuple[Sequence[Output], jinja2.Environment, Path | None, Path | None, str], indices: range
 ) -> tuple[list[tuple[int, bytes | Staged]], list[Problem]]:
-    outputs, env, into, against = work
+    outputs, env, into, against, prefix = work
     done: list[tuple[int, bytes | Staged]] = []
     problems: list[Problem] = []
     made: set[str] = set()
@@ -169,7 +174,7 @@ def _render_chunk(
             done.append((index, (*_write(os.path.join(into, rel), data, made), rel)))
             continue
         there = _holding(os.path.join(against, rel), data)
-        name = str(index)
+        name = f"{prefix}{index}"
         done.append((index, (*there, None) if there else (*_write(os.path.join(into, name), data, made), name)))
     return done, problems
 

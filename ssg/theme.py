@@ -17,6 +17,7 @@ import jinja2.meta
 import jinja2.nodes
 from babel.core import Locale, get_global
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from ssg import urls, yamlload
@@ -201,6 +202,7 @@ def make_environment(
         markdown=lambda text: Markup(render_short(text)),
         inline=lambda text: Markup(render_inline(text)),
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)),
+        filesize=lambda size: file_size(size, locale),
     )
     env.globals.update(
         t=_translator(theme.strings),
@@ -321,6 +323,13 @@ def _references(env: jinja2.Environment, source: str, name: str, filename: str |
     used = {node.name for node in tree.find_all(jinja2.nodes.Name)}
     referenced.extend(t for g, templates in RENDERING_GLOBALS.items() if g in used for t in templates)
     return tuple(sorted({n for n in referenced if n is not None}))
+
+
+def file_size(size: int, locale: Locale) -> str:
+    """Return a file's size for readers: "48 KB", "1,2 MB" (1 KB = 1024 bytes; never "0 KB")."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{format_decimal(round(size / 1024 / 1024, 1), format='#,##0.0', locale=locale)} MB"
 
 
 def og_locale(language: str) -> str:

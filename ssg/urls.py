@@ -48,6 +48,17 @@ def worksheet_url(urls: UrlSegments, essay_slug: str) -> str:
     return f"/{essay_slug}/{urls.worksheet}/"
 
 
+def worksheet_pdf_url(urls: UrlSegments, essay_slug: str) -> str:
+    """Return the URL of an essay's worksheet as a PDF handout, beside its page (/x/arbeitsblatt/x-arbeitsblatt.pdf)."""
+    return f"{worksheet_url(urls, essay_slug)}{essay_slug}-{urls.worksheet}.pdf"
+
+
+def booklet_pdf_url(urls: UrlSegments, number: int) -> str:
+    """Return the URL of booklet part `number` as one PDF, beside its page ('/arbeitsblaetter/heft/2/…-heft-2.pdf')."""
+    name = f"{urls.worksheets}-{urls.booklet}" + ("" if number <= 1 else f"-{number}")
+    return f"{booklet_part_url(urls, number)}{name}.pdf"
+
+
 def tag_index_url(urls: UrlSegments) -> str:
     """Return the URL of the list of all tags."""
     return f"/{urls.tags}/"
@@ -76,6 +87,11 @@ def worksheet_index_url(urls: UrlSegments) -> str:
 def booklet_url(urls: UrlSegments) -> str:
     """Return the URL of the booklet holding every worksheet."""
     return f"/{urls.worksheets}/{urls.booklet}/"
+
+
+def booklet_part_url(urls: UrlSegments, number: int) -> str:
+    """Return the URL of part `number` of the booklet (the first is the booklet's own URL)."""
+    return booklet_url(urls) if number <= 1 else f"{booklet_url(urls)}{number}/"
 
 
 def reserved_segments(urls: UrlSegments) -> frozenset[str]:

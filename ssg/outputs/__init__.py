@@ -25,6 +25,12 @@ class Output:
     producer: Producer | None = None
     group: str = ""  # outputs sharing work: consecutive ones with the same group render in one process
     templates: tuple[str, ...] = ()  # templates a producer renders with: part of its cache key
+    # Outputs whose file sizes this one shows (a link "PDF, 48 KB"): they render first, and their sizes reach
+    # this one's context as `sizes` (by URL) before its cache key is made, so a new size re-renders it.
+    sizes_of: tuple[str, ...] = ()
+    # Its producer starts threads (Typst's), which a fork would copy half and leave hanging: such outputs
+    # render in worker processes only, even one alone, so the process running the build never starts them.
+    threaded: bool = False
 
     @property
     def recipe(self) -> str:

@@ -16,7 +16,7 @@ from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay, EssayCard
 from ssg.content.worksheet import Field, Worksheet
-from ssg.outputs import Output, PageMeta, qr
+from ssg.outputs import Output, PageMeta, pdf, qr
 from ssg.site import Site
 
 
@@ -56,6 +56,11 @@ class Sheet:
         return self.worksheet.title if self.worksheet else self.essay.title
 
     @property
+    def pdf_url(self) -> str:
+        """Return the URL of the worksheet as a PDF handout."""
+        return urls.worksheet_pdf_url(self.config.urls, self.essay.slug)
+
+    @property
     def qr_url(self) -> str:
         """Return the URL of the QR code leading to the essay."""
         return self.url + "qr.svg"
@@ -86,8 +91,8 @@ class Sheet:
         return _script_data(self.config.base_url, self.essay, self.worksheet, self.essay_abs_url)
 
 
-def plan(site: Site) -> list[Output]:
-    """Return each worksheet page with its QR code, the index and the booklet."""
+def plan(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]:
+    """Return each worksheet page with its QR code, the index and the booklet; with `typesetting`, their PDFs."""
     config = site.config
     sheets = [sheet_context(site, essay) for essay in site.worksheet_essays]
     if not sheets:
@@ -96,33 +101,45 @@ def plan(site: Site) -> list[Output]:
     # Pages list the parts by number and range only: a part's sheets stay out of other pages' keys.
     links = [replace(part, sheets=()) for part in parts]
     outputs: list[Output] = []
+    if typesetting is not None:
+        outputs.extend(pdf.plan(parts, typesetting))
+    with_pdf = typesetting is not None
     for part in parts:
         # A part's worksheet pages and the part itself show the same forms: kept together, one process
         # renders each form once (see sheet_form in theme.py).
         group = f"booklet-{part.number}"
-        outputs.extend(sheet_page(sheet, group) for sheet in part.sheets)
+        outputs.extend(sheet_page(sheet, group, with_pdf) for sheet in part.sheets)
         nearby = part_window(links, part.number)
         context = {"page": PageMeta(part.url, title_key="booklet"), "part": part, "nearby": nearby, "total": len(parts)}
-        outputs.append(Output(part.url, "booklet.html", context, group=group))
+        outputs.append(Output(part.url, "booklet.html", context, group=group, sizes_of=_pdfs(with_pdf, part.pdf_url)))
     outputs.extend(sheet_qr(sheet) for sheet in sheets)
     index_url = urls.worksheet_index_url(config.urls)
     index_context = {"page": PageMeta(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
-    outputs.append(Output(index_url, "worksheets.html", index_context))
+    shown = _pdfs(with_pdf, *(s.pdf_url for s in sheets), *(p.pdf_url for p in parts))
+    outputs.append(Output(index_url, "worksheets.html", index_context, sizes_of=shown))
     return outputs
 
 
-def essay_outputs(site: Site, essay: Essay) -> list[Output]:
-    """Return an essay's worksheet page and QR code, if it has a worksheet page."""
+def essay_outputs(site: Site, essay: Essay, typesetting: pdf.Typesetting | None = None) -> list[Output]:
+    """Return an essay's worksheet page and QR code (and PDF, with `typesetting`), if it has a worksheet page."""
     if not essay.has_worksheet_page:
         return []
     sheet = sheet_context(site, essay)
-    return [sheet_page(sheet), sheet_qr(sheet)]
+    handout = [pdf.sheet_pdf(sheet, typesetting)] if typesetting is not None else []
+    return [*handout, sheet_page(sheet, with_pdf=typesetting is not None), sheet_qr(sheet)]
 
 
-def sheet_page(sheet: Sheet, group: str = "") -> Output:
+def sheet_page(sheet: Sheet, group: str = "", with_pdf: bool = False) -> Output:
     """Return a worksheet page; `group` keeps it with the booklet part that shows the same form."""
     page = PageMeta(sheet.url, sheet.title, description=sheet.essay.summary)
-    return Output(sheet.url, "worksheet.html", {"page": page, "sheet": sheet}, source=sheet.essay.source, group=group)
+    context = {"page": page, "sheet": sheet}
+    shown = _pdfs(with_pdf, sheet.pdf_url)
+    return Output(sheet.url, "worksheet.html", context, source=sheet.essay.source, group=group, sizes_of=shown)
+
+
+def _pdfs(with_pdf: bool, *pdf_urls: str) -> tuple[str, ...]:
+    """Return the PDFs whose file sizes a page shows beside its links to them: none when PDFs are off."""
+    return pdf_urls if with_pdf else ()
 
 
 def sheet_qr(sheet: Sheet) -> Output:
@@ -139,6 +156,7 @@ class BookletPart:
     sheets: tuple[Sheet, ...]
     first: int
     last: int
+    pdf_url: str = ""
 
 
 NEARBY = 2  # parts before and after the current one that a booklet part links to
@@ -161,12 +179,11 @@ def part_window(parts: list[BookletPart], number: int) -> tuple[BookletPart | No
 
 def booklet_parts(segments: UrlSegments, sheets: list[Sheet], size: int) -> list[BookletPart]:
     """Split the worksheets into booklets of at most `size` sheets (one page per booklet)."""
-    base = urls.booklet_url(segments)
     parts = []
     for number, start in enumerate(range(0, len(sheets), size), 1):
-        url = base if number == 1 else f"{base}{number}/"
+        url, pdf_url = urls.booklet_part_url(segments, number), urls.booklet_pdf_url(segments, number)
         chunk = tuple(sheets[start : start + size])
-        parts.append(BookletPart(number, url, chunk, start + 1, start + len(chunk)))
+        parts.append(BookletPart(number, url, chunk, start + 1, start + len(chunk), pdf_url))
     return parts
 
 

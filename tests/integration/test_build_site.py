@@ -683,8 +683,9 @@ def test_an_essays_own_outputs_are_those_the_whole_plan_makes_from_it(tmp_path: 
     plan = plan_all(load_site(load_config(tmp_path)[0], BuildOptions(), report), report)
     for item in plan.site.essays:
         planned = [o for o in plan.outputs if o.source == item.source]
-        own = own_outputs(plan.site, item)
-        assert len(own) == (3 if item.source == "essays/e1.md" else 1)
+        own = own_outputs(plan, item)
+        # Essay page, or essay page, worksheet page, its PDF and its QR code.
+        assert len(own) == (4 if item.source == "essays/e1.md" else 1)
         assert sorted(zip([o.url for o in own], keys_of(plan, own), strict=True)) == sorted(
             zip([o.url for o in planned], keys_of(plan, planned), strict=True)
         )
