@@ -115,8 +115,9 @@ def _render(
     results: dict[str, bytes | Staged] = {}
     problems: dict[Problem, None] = {}
     groups = [o.group for o in outputs]
+    costs = [o.cost for o in outputs] if any(o.cost != 1 for o in outputs) else []
     work = (outputs, env, into, against)
-    for done, found in map_chunks(_render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups):
+    for done, found in map_chunks(_render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups, costs=costs):
         for index, data in done:
             results[paths[index]] = data
         problems.update(dict.fromkeys(found))

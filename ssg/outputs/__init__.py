@@ -25,6 +25,10 @@ class Output:
     producer: Producer | None = None
     group: str = ""  # outputs sharing work: consecutive ones with the same group render in one process
     templates: tuple[str, ...] = ()  # templates a producer renders with: part of its cache key
+    # A producer whose bytes follow from its context alone (an image from its file): its cache key leaves out
+    # site.yml and the theme, so editing them never makes it again.
+    standalone: bool = False
+    cost: int = 1  # rendering time in units of an ordinary page: how the render pool shares the work out
 
     @property
     def recipe(self) -> str:
@@ -44,3 +48,4 @@ class PageMeta:
     description: str = ""
     kind: str = "website"
     noindex: bool = False
+    image: str = ""  # absolute URL of its preview image (og:image)
