@@ -15,8 +15,9 @@ from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import essay_files
 from ssg.content.essay import Essay
+from ssg.content.files import NO_ALT
 from ssg.content.page import Page
-from ssg.errors import ContentError, Problem, SsgError
+from ssg.errors import ContentError, Problem, Severity, SsgError
 from ssg.inmemory import Rendered, render_site
 from ssg.markdown import make_parser
 from ssg.refs import PageScan, Ref, css_refs, markdown_refs, scan_html
@@ -66,7 +67,7 @@ def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
     for text in _texts(rendered):
         refs = markdown_refs(md, text.body, text.body_line)
         skip[PurePosixPath(urls.output_path(urls.essay_url(text.slug)))] = {r.value for r in refs}
-        problems += [Problem(text.source, r.line, m) for r in refs for m in _essay_ref(site, text, r)]
+        problems += [Problem(text.source, r.line, m, _severity(m)) for r in refs for m in _essay_ref(site, text, r)]
     problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
     problems += _redirect_problems(site, rendered)
     return finish(problems, strict)
@@ -125,7 +126,7 @@ def _ref_problems(site: _Site, page_url: str, ref: Ref) -> list[str]:
     """Return what is wrong with a reference from the page at `page_url`."""
     problems = [_ref_problem(site, page_url, ref)]
     if ref.tag == "img" and ref.alt is None:
-        problems.append(f"image {ref.shown!r} has no alt text (describe the picture for readers who cannot see it)")
+        problems.append(NO_ALT.format(ref.shown))
     return [p for p in problems if p]
 
 
@@ -201,8 +202,13 @@ def _page_problems(
     for message, paths in found.items():
         others = len(set(paths)) - 1
         suffix = f" (and on {others} other page{'s' if others > 1 else ''})" if others else ""
-        problems.append(Problem(site.where(paths[0]), None, message + suffix))
+        problems.append(Problem(site.where(paths[0]), None, message + suffix, _severity(message)))
     return problems
+
+
+def _severity(message: str) -> Severity:
+    """A missing alt text is a warning (an error with --strict): the page works, if not for everyone."""
+    return "warning" if message.startswith("image ") and NO_ALT.split("}", 1)[1] in message else "error"
 
 
 def _redirect_problems(site: _Site, rendered: Rendered) -> list[Problem]:

@@ -155,7 +155,8 @@ def tree_fingerprint(folders: list[Path], pattern: str = "*") -> str:
 
 # Libraries whose behaviour shapes the output bytes: a new version of any of them invalidates the cache.
 _SHAPING = (
-    "jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "python-slugify", "zxing-cpp"
+    "jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "python-slugify", "zxing-cpp",
+    "pillow",
 )
 
 

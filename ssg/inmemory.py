@@ -24,6 +24,7 @@ from ssg.build import (
 from ssg.cache import BuildCache
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
+from ssg.content.files import FileMemo, ImageMemo, read_files
 from ssg.errors import SsgError
 from ssg.fingerprint import code_version, fingerprint
 from ssg.render import output_paths, render_outputs
@@ -74,6 +75,8 @@ class MemoryCache:
     plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
     references: References = field(default_factory=dict)  # what each template source loads
+    beside: FileMemo = field(default_factory=dict)  # the files beside the texts, by their status
+    images: ImageMemo = field(default_factory=dict)  # each image's format and size by its digest
 
 
 Publish = Callable[[Rendered], None]
@@ -98,7 +101,9 @@ def render_site(
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
     compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
-    site = load_site(config, options, report, memo, sources, compiled, references)
+    beside = read_files(config, memory.beside) if memory else None
+    images = memory.images if memory else None
+    site = load_site(config, options, report, memo, sources, compiled, references, None, beside, images)
     known = memory.files if memory else {}
     if memory is not None and sources is not None:
         edited = _edited(memory, sources, site)
