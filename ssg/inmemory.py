@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from ssg.build import (
     own_outputs,
     plan_all,
 )
-from ssg.cache import BuildCache
+from ssg.cache import BuildCache, load_index
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
 from ssg.content.files import FileMemo, ImageMemo, read_files
@@ -30,6 +31,7 @@ from ssg.fingerprint import code_version, fingerprint
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
 from ssg.theme import References
+from ssg.write import unchanged_outputs
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def render_site(
     plan = plan_all(site, report)
     with report.step("render"):
         keys = output_keys(plan)
+        known = _as_built(config, plan, keys, known)
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
         fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, is_heavy(plan))
         files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
@@ -122,6 +125,29 @@ def render_site(
         memory.files = {p: (keys[p], files[p]) for p in keys}
     report.rendered = len(fresh)
     return Rendered(plan.site, files)
+
+
+def _as_built(
+    config: SiteConfig, plan: Plan, keys: dict[str, str], known: dict[str, tuple[str, bytes]]
+) -> dict[str, tuple[str, bytes]]:
+    """Add the standalone outputs (images) that the output folder holds as the last build wrote them: serve's
+    first build and ssg check read them instead of encoding every image again."""
+    wanted = {
+        p: keys[p]
+        for p, o in zip(keys, plan.outputs, strict=True)
+        if o.standalone and known.get(p, ("",))[0] != keys[p]
+    }
+    if not wanted:
+        return known
+    same = unchanged_outputs(config.output, wanted, load_index(config).outputs.get(str(config.output), {}))
+    found = dict(known)
+    for path in sorted(same):
+        try:
+            with open(os.path.join(config.output, path), "rb") as handle:
+                found[path] = (wanted[path], handle.read())
+        except OSError:
+            continue  # rendered instead
+    return found
 
 
 def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
@@ -150,5 +176,3 @@ def _render_early(
     updated.update({p: (keys[p], data) for p, data in fresh.items()})
     early(Rendered(plan.site, {p: data for p, (_key, data) in updated.items()}))
     return updated
-
-

@@ -53,13 +53,15 @@ def _scan(
     except OSError:
         return found
     for entry in entries:
-        if entry.name.startswith((".", "_")) or entry.name.endswith("~"):
+        if entry.name.startswith(".") or entry.name.endswith("~"):
             continue
         through_link = linked or entry.is_symlink()
         try:
             is_dir = entry.is_dir()
         except OSError:  # a link that leads to itself: reading it reports that
             is_dir = False
+        if entry.name.startswith("_") and (texts or is_dir):
+            continue  # a text or folder left out on purpose; a file beside a text may be named so
         if is_dir:
             if depth < 20:  # a link loop ends here
                 found.extend(_scan(entry.path, through_link, depth + 1, seen, texts))

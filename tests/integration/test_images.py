@@ -299,3 +299,56 @@ def test_references_to_missing_or_outside_files_are_errors_at_their_line(
     assert result.exit_code == 1 and expected in result.output, result.output
     assert "Traceback" not in result.output
     assert tree_digest(tmp_path / "_site") == before
+
+
+def test_file_names_with_spaces_umlauts_and_underscores_are_published(tmp_path: Path) -> None:
+    body = "![Die Straße](<Die Straße.png>)\n\n![Hof](_hof%20links.png)\n"
+    make_site(tmp_path, {"a.md": essay("A", body=body)}, SUB_PATH)
+    png_with_text(tmp_path / "essays/Die Straße.png", (40, 30))
+    png_with_text(tmp_path / "essays/_hof links.png", (40, 30))
+    out = built(tmp_path)
+    assert (out / "a/Die Straße.png").is_file() and (out / "a/_hof links.png").is_file()
+    images = images_of(out / "a/index.html").images
+    assert [i["src"] for i in images] == ["/journal/a/Die%20Stra%C3%9Fe.png", "/journal/a/_hof%20links.png"]
+    assert run("check", "-s", str(tmp_path)).exit_code == 0
+
+
+def test_check_and_serve_read_images_the_last_build_wrote_instead_of_encoding_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssg.build import BuildReport
+    from ssg.inmemory import render_site
+    from ssg.outputs import images
+
+    make_site(tmp_path, {}, SITE_YML + SMALL_WIDTHS)
+    folder = folder_essay(tmp_path, "strasse", "![Die Straße](strasse.jpg)\n")
+    phone_jpeg(folder / "strasse.jpg")
+    out = built(tmp_path)
+    encoded: list[str] = []
+    real = images._encode
+    monkeypatch.setattr(images, "_encode", lambda raw, context: encoded.append(context["name"]) or real(raw, context))
+    assert run("check", "-s", str(tmp_path)).exit_code == 0
+    files = render_site(load_config(tmp_path)[0], BuildOptions(), BuildReport()).files
+    assert encoded == []
+    assert files["strasse/strasse-100w.jpg"] == (out / "strasse/strasse-100w.jpg").read_bytes()
+    # A copy someone changed in the output folder is not trusted: it is made again.
+    (out / "strasse/strasse-100w.jpg").write_bytes(b"changed by hand")
+    files = render_site(load_config(tmp_path)[0], BuildOptions(), BuildReport()).files
+    assert encoded == ["essays/strasse/strasse.jpg"]
+    assert metadata_left(files["strasse/strasse-100w.jpg"]) == []
+
+
+@pytest.mark.parametrize("name", ["logo.png", "logo.gif"])
+def test_transparent_palette_images_stay_transparent_in_every_size(tmp_path: Path, name: str) -> None:
+    make_site(tmp_path, {}, SITE_YML + SMALL_WIDTHS)
+    folder = folder_essay(tmp_path, "logo", f"![Das Logo]({name})\n")
+    logo = Image.new("P", (300, 100), 0)
+    logo.putpalette([255, 255, 255, 200, 0, 0] + [0, 0, 0] * 254)
+    logo.paste(1, (100, 0, 200, 100))
+    logo.save(folder / name, transparency=0)
+    out = built(tmp_path)
+    for file in (name, name.replace(".", "-100w.")):
+        with Image.open(out / "logo" / file) as image:
+            rgba = image.convert("RGBA")
+            assert rgba.getpixel((2, 2))[3] == 0, file  # transparent
+            assert rgba.getpixel((rgba.width // 2, 2))[3] == 255, file
