@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageSequence
 
 from ssg.config import SiteConfig
 from ssg.content.files import Attachments, ImageInfo, Published, SourceFile
@@ -143,7 +143,7 @@ def publish_image(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
 
 
 def _encode(raw: bytes, context: Mapping[str, Any]) -> bytes:
-    image = Image.open(io.BytesIO(raw))
+    image: Image.Image = Image.open(io.BytesIO(raw))
     kind: str = context["format"]
     width: int | None = context["width"]
     keep = not context["strip"]
@@ -152,33 +152,47 @@ def _encode(raw: bytes, context: Mapping[str, Any]) -> bytes:
         return raw
     icc = image.info.get("icc_profile")
     exif = image.getexif()
-    upright = exif.get(ORIENTATION, 1) in (None, 1)
+    orientation = exif.get(ORIENTATION, 1)
     if getattr(image, "n_frames", 1) > 1:
         return _animation(image, kind, icc)
-    if width is not None and kind == "JPEG":
-        turned = exif.get(ORIENTATION, 1) in (5, 6, 7, 8)
-        shown = image.size[::-1] if turned else image.size
+    turned = orientation in (5, 6, 7, 8)
+    stored = image.size
+    if width is not None:
+        shown = stored[::-1] if turned else stored
         height = max(1, round(shown[1] * width / shown[0]))
-        image.draft(image.mode, (height, width) if turned else (width, height))  # decode at a reduced scale
+        stored = (height, width) if turned else (width, height)  # the copy's size before it is turned upright
+        if kind == "JPEG":
+            image.draft(image.mode, stored)  # decode at a reduced scale where that still covers the copy
     image.load()
     options: dict[str, Any] = {"icc_profile": icc} if icc else {}
-    if kind == "JPEG" and width is None and upright:
+    if kind == "JPEG" and width is None and orientation in (None, 1):
         # The same quantization as the source: as close to its quality as a new encoding gets.
         image.info = {}
         return _save(image, kind, {**options, "quality": "keep", "subsampling": "keep"}, context)
-    turned_image = ImageOps.exif_transpose(image)
+    source_mode, transparency = image.mode, image.info.get("transparency")
     if width is not None:
-        height = max(1, round(turned_image.height * width / turned_image.width))
-        resample = Image.Resampling.LANCZOS
-        turned_image = _resized(turned_image, (width, height), resample)
+        image = _resized(image, stored, Image.Resampling.LANCZOS)  # then turned: fewer pixels to move
+    if (method := _UPRIGHT.get(orientation)) is not None:
+        image = image.transpose(method)
     if keep:
         exif.pop(ORIENTATION, None)
         options["exif"] = exif.tobytes()
-    transparency = image.info.get("transparency")
-    turned_image.info = {}
-    if transparency is not None and turned_image.mode == image.mode:  # not the pixels' alpha after resizing
+    image.info = {}
+    if transparency is not None and image.mode == source_mode:  # not the pixels' alpha after resizing
         options["transparency"] = transparency
-    return _save(turned_image, kind, options, context)
+    return _save(image, kind, options, context)
+
+
+# How each EXIF orientation is turned upright (as ImageOps.exif_transpose does).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _resized(image: Image.Image, size: tuple[int, int], resample: Image.Resampling) -> Image.Image:
