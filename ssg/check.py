@@ -67,7 +67,15 @@ def check(config: SiteConfig, strict: bool = False) -> list[Problem]:
     for text in _texts(rendered):
         refs = markdown_refs(md, text.body, text.body_line)
         skip[PurePosixPath(urls.output_path(urls.essay_url(text.slug)))] = {r.value for r in refs}
-        problems += [Problem(text.source, r.line, m, _severity(m)) for r in refs for m in _essay_ref(site, text, r)]
+        attachments = rendered.site.attachments.get(text.source)
+        beside = attachments.link_map() if attachments else {}
+        for ref in refs:
+            # A file beside the text: the build published it (and the page names it) where the text's own URL is.
+            own = beside.get(ref.value)
+            if own is not None:
+                ref = replace(ref, value=urls.relative_to_base(config.base_path, own.url), written=ref.value)
+            found = _essay_ref(site, text, ref)
+            problems += [Problem(text.source, ref.line, m, _severity(m)) for m in found]
     problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
     problems += _redirect_problems(site, rendered)
     return finish(problems, strict)
@@ -95,7 +103,7 @@ def _page_url(path: PurePosixPath) -> str:
 
 def _essay_ref(site: _Site, essay: Essay | Page, ref: Ref) -> list[str]:
     base = site.config.base_path
-    if base != "/" and ref.value.startswith(base):
+    if base != "/" and ref.value.startswith(base) and not ref.written:
         # The renderer put the base path in front of site-relative links; name them as written.
         ref = replace(ref, written="/" + ref.value[len(base) :])
     parts = urlsplit(ref.value)

@@ -352,3 +352,15 @@ def test_transparent_palette_images_stay_transparent_in_every_size(tmp_path: Pat
             rgba = image.convert("RGBA")
             assert rgba.getpixel((2, 2))[3] == 0, file  # transparent
             assert rgba.getpixel((rgba.width // 2, 2))[3] == 255, file
+
+
+def test_check_accepts_a_folder_essays_reference_to_a_file_in_the_essays_folder(tmp_path: Path) -> None:
+    make_site(tmp_path, {}, SUB_PATH)
+    folder = folder_essay(tmp_path, "mappe", "![Gemeinsames Logo](../logo.png)\n\n[Blatt](../blatt.pdf)\n")
+    png_with_text(tmp_path / "essays/logo.png", (40, 30))
+    (tmp_path / "essays/blatt.pdf").write_bytes(b"%PDF")
+    out = built(tmp_path)
+    assert images_of(out / "mappe/index.html").images[0]["src"] == "/journal/mappe/logo.png"
+    assert (out / "mappe/blatt.pdf").is_file() and folder.is_dir()
+    result = run("check", "-s", str(tmp_path))
+    assert result.exit_code == 0, result.output
