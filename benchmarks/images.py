@@ -17,6 +17,7 @@ import argparse
 import io
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -82,21 +83,33 @@ def frozen_ssg(into: Path) -> dict[str, str]:
     return {"PYTHONPATH": str(into)}
 
 
-def measure(site: Path, photos: list[Path], runs: int, env: dict[str, str]) -> dict[str, list[Sample]]:
+Timed = tuple[Sample, float]  # a build and the CPU seconds (user and system) of all its processes
+
+
+def timed(cmd: list[str], site: Path, removals: tuple[Path, ...], gnu_time: str | None, env: dict[str, str]) -> Timed:
+    """Run one build in a fresh process; also count its processes' CPU time, which other load on the machine
+    does not inflate as it does the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sample = run_timed(cmd, site, removals, gnu_time, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return sample, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def measure(site: Path, photos: list[Path], runs: int, env: dict[str, str]) -> dict[str, list[Timed]]:
     """Time the builds, `runs` times each; every scenario starts from a built site."""
     ssg = [sys.executable, "-m", "ssg", "build", "-q", "-s", str(site)]
     gnu_time = shutil.which("time") if Path("/usr/bin/time").exists() else None
-    results: dict[str, list[Sample]] = {"cold": [], "no change": [], "one photo replaced": [], "one essay edited": []}
+    results: dict[str, list[Timed]] = {"cold": [], "no change": [], "one photo replaced": [], "one essay edited": []}
     replacements = [photo(10_000 + run) for run in range(runs)]  # made before the timings
     for run in range(runs):
-        results["cold"].append(run_timed(ssg, site, (site / "_site", site / ".ssg-cache"), gnu_time, env))
-        results["no change"].append(run_timed(ssg, site, (), gnu_time, env))
+        results["cold"].append(timed(ssg, site, (site / "_site", site / ".ssg-cache"), gnu_time, env))
+        results["no change"].append(timed(ssg, site, (), gnu_time, env))
         photos[len(photos) // 2].write_bytes(replacements[run])
-        results["one photo replaced"].append(run_timed(ssg, site, (), gnu_time, env))
+        results["one photo replaced"].append(timed(ssg, site, (), gnu_time, env))
         edit_one_word(photos[len(photos) // 3].parent / "index.md")
-        results["one essay edited"].append(run_timed(ssg, site, (), gnu_time, env))
+        results["one essay edited"].append(timed(ssg, site, (), gnu_time, env))
     for name, samples in results.items():
-        for sample in samples:
+        for sample, _cpu in samples:
             if not sample.ok:
                 raise SystemExit(f"{name}: ssg failed:\n{sample.stderr_tail()}")
     return results
@@ -121,12 +134,15 @@ def main(argv: list[str] | None = None) -> None:
     ).stdout.strip()
     print(f"{version}; {args.essays} essays, {len(photos)} photos of 12 megapixels ({megabytes:.0f} MB of JPEG)")
     print(f"{count_pages(args.out / '_site')} HTML pages, {sum(1 for _ in (args.out / '_site').rglob('*.jpg'))} JPEGs")
-    print("\n| build | median (s) | min (s) | max (s) | peak memory (MiB) | runs |\n|---|---:|---:|---:|---:|---:|")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    header = "| build | median (s) | min (s) | max (s) | CPU, median (s) | peak memory (MiB) | runs |"
+    print(f"\n{header}\n|---|---:|---:|---:|---:|---:|---:|")
     for name, samples in results.items():
-        seconds = [s.seconds for s in samples]
-        memory = max(s.rss_kib for s in samples) / 1024
-        row = f"| {name} | {statistics.median(seconds):.2f} | {min(seconds):.2f} | {max(seconds):.2f} | {memory:.0f}"
-        print(f"{row} | {len(samples)} |")
+        seconds = [s.seconds for s, _ in samples]
+        cpu = statistics.median(c for _, c in samples)
+        memory = max(s.rss_kib for s, _ in samples) / 1024
+        row = f"| {name} | {statistics.median(seconds):.2f} | {min(seconds):.2f} | {max(seconds):.2f} | {cpu:.2f}"
+        print(f"{row} | {memory:.0f} | {len(samples)} |")
 
 
 if __name__ == "__main__":
