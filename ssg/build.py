@@ -29,11 +29,12 @@ from ssg.cache import (
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
 from ssg.content.essay import Essay
+from ssg.content.files import FileIndex, ImageMemo, attach_all, read_files, remembered
 from ssg.content.page import collect_pages, published, read_page_sources, slug_clashes
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
-from ssg.outputs import Output, feeds, pages, pdf, redirects, taxonomy, worksheets
+from ssg.outputs import Output, feeds, images, pages, pdf, redirects, taxonomy, worksheets
 from ssg.render import Progress, Staged, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.static_files import scan, static_folders
@@ -108,15 +109,19 @@ def load_site(
     compiled: jinja2.BytecodeCache | None = None,
     references: References | None = None,
     page_sources: list[Source] | None = None,
+    files: FileIndex | None = None,
+    image_memo: ImageMemo | None = None,
 ) -> Plan:
     """Load the content and theme and make the site and its keys: a plan with no outputs yet (see plan_all).
 
     `compiled` keeps compiled templates between builds, `references` what each template loads (both
-    checked against the template's source). Raise SsgError with all problems.
+    checked against the template's source); `files` are the files beside the texts as read, `image_memo`
+    the sizes of images by their digest. Raise SsgError with all problems.
     """
     now = options.now or datetime.now(config.tz)
     with report.step("load"):
-        site = load_content(config, options.selection, now, report, memo, sources, page_sources, options.jobs)
+        beside = (read_files(config) if files is None else files, image_memo if image_memo is not None else {})
+        site = load_content(config, options.selection, now, report, memo, sources, page_sources, options.jobs, beside)
         theme = load_theme(config)
         report.warnings.extend(theme.warnings)
         env = make_environment(config, theme, compiled)
@@ -145,8 +150,10 @@ def load_content(
     sources: list[Source] | None,
     page_sources: list[Source] | None,
     jobs: int,
+    beside: tuple[FileIndex, ImageMemo] = ({}, {}),
 ) -> Site:
-    """Read essays, pages and menus into the Site; raise SsgError with the problems of all of them at once."""
+    """Read essays, pages, the files beside them and menus into the Site; raise SsgError with the problems of all
+    of them at once."""
     try:
         essays, problems = collect(config, selection, now, memo, jobs, sources)
         failed = False
@@ -156,6 +163,9 @@ def load_content(
     problems += found
     pages_now = published(all_pages, selection)
     menus = None
+    files, image_memo = beside
+    attachments, found = attach_all(config, [*essays, *pages_now], files, remembered(images.measure, image_memo))
+    problems += found
     if not failed:  # with essays missing, every menu entry naming one would be reported too
         problems += slug_clashes(pages_now, {e.slug: e.source for e in essays})
         has_sheets = any(e.has_worksheet_page for e in essays)
@@ -164,7 +174,7 @@ def load_content(
     if failed or any(p.severity == "error" for p in problems):
         raise SsgError(sorted(dict.fromkeys(problems), key=lambda p: p.sort_key))
     report.warnings.extend(problems)
-    return make_site(config, essays, pages_now, menus)
+    return make_site(config, essays, pages_now, menus, attachments)
 
 
 def plan_all(plan: Plan, report: BuildReport) -> Plan:
@@ -185,6 +195,7 @@ def own_outputs(plan: Plan, essay: Essay) -> list[Output]:
 def plan_outputs(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]:
     """Return every output of the site except static files (and PDF handouts only with `typesetting`)."""
     outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site, typesetting)
+    outputs += images.plan(site.config, site.attachments)
     # The sitemap lists the pages search engines may index (not "noindex" ones like the home page's page 2).
     html_urls = sorted(o.url for o in outputs if o.url.endswith("/") and not _noindex(o))
     return outputs + feeds.plan(site, html_urls)
@@ -226,6 +237,8 @@ def keys_of(plan: Plan, outputs: list[Output]) -> list[str]:
         for output in outputs:
             if output.data is not None:
                 keys.append(digest(output.data))
+            elif output.standalone:
+                keys.append(fingerprint([code_version(), output.recipe, output.context]))
             elif output.producer is not None:
                 rendered = [plan.template_keys(name) for name in output.templates]
                 keys.append(fingerprint([plan.data_key, rendered, output.recipe, output.context]))
@@ -285,14 +298,15 @@ def is_heavy(plan: Plan) -> bool:
 HEAVY_SITE = 1000  # essays: from here on archive, tag pages and indexes take tens of milliseconds each
 
 
-def input_digest(config: SiteConfig, options: BuildOptions, sources: list[Source]) -> str:
+def input_digest(config: SiteConfig, options: BuildOptions, sources: list[Source], files: FileIndex) -> str:
     """Return a digest of every input of a build but the clock: code, config, options, theme, static files, essays
-    and pages."""
+    and pages and the files beside them."""
     theme = load_theme(config)
     static = config.root / config.static
     essays = [(s.rel, s.digest, s.problem) for s in sources]
+    beside = [(f.rel, f.digest, f.problem) for f in files.values()]
     trees = [tree_fingerprint(list(theme.dirs)), tree_fingerprint([static] if static.is_dir() else [])]
-    return fingerprint([code_version(), config, options.selection, trees, essays])
+    return fingerprint([code_version(), config, options.selection, trees, essays, beside])
 
 
 def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory | None = None) -> BuildReport:
@@ -308,7 +322,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     with report.step("read"):
         sources = _read_sources(config, index, options.cache)
         page_sources = read_page_sources(config)
-        inputs = input_digest(config, options, sources + page_sources)
+        files = read_files(config, index.files if options.cache else None)
+        inputs = input_digest(config, options, sources + page_sources, files)
         check_folders(config)
     last = index.plans.get(out)
     if options.cache and not options.clean and last is not None and last.inputs == inputs:
@@ -327,7 +342,12 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     compiled = template_cache(config) if options.cache else None
     if not options.cache:
         index.references.clear()
-    site = load_site(config, options, report, memo, sources, compiled, index.references, page_sources)
+    image_memo = index.images if options.cache else {}
+    references = index.references
+    site = load_site(config, options, report, memo, sources, compiled, references, page_sources, files, image_memo)
+    # Only the sizes of images this build uses are kept.
+    used = {f.source.digest for a in site.site.attachments.values() for f in a.files if f.image}
+    index.images = {d: info for d, info in image_memo.items() if d in used}
     plan = plan_all(site, report)
     del sources  # the essay files' bytes
     unrecorded = not previous and not absent_or_empty(config.output)

@@ -22,6 +22,7 @@ from jinja2.bccache import Bucket
 
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Signature
+from ssg.content.files import FileMemo, ImageMemo
 from ssg.errors import Problem
 from ssg.fingerprint import code_version, fingerprint
 from ssg.write import Record
@@ -99,6 +100,10 @@ class OutputIndex:
     unrecorded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Per output folder: the address of each essay and page by its source file, to name the ones that moved.
     addresses: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Each file beside the texts (images, handouts) by path: its status when last read, and what was read.
+    files: FileMemo = field(default_factory=dict)
+    # Each image's format and size by the digest of its bytes: known without opening it again.
+    images: ImageMemo = field(default_factory=dict)
 
 
 def cache_dir(config: SiteConfig) -> Path:

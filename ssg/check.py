@@ -16,8 +16,9 @@ from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import Selection, essay_files
 from ssg.content.essay import Essay
+from ssg.content.files import NO_ALT
 from ssg.content.page import Page
-from ssg.errors import ContentError, Problem, SsgError
+from ssg.errors import ContentError, Problem, Severity, SsgError
 from ssg.inmemory import Rendered, render_site
 from ssg.markdown import make_parser
 from ssg.refs import PageScan, Ref, css_refs, markdown_refs, scan_html
@@ -69,7 +70,15 @@ def check(config: SiteConfig, strict: bool = False, selection: Selection | None 
     for text in _texts(rendered):
         refs = markdown_refs(md, text.body, text.body_line)
         skip[PurePosixPath(urls.output_path(urls.essay_url(text.slug)))] = {r.value for r in refs}
-        problems += [Problem(text.source, r.line, m) for r in refs for m in _essay_ref(site, text, r)]
+        attachments = rendered.site.attachments.get(text.source)
+        beside = attachments.link_map() if attachments else {}
+        for ref in refs:
+            # A file beside the text: the build published it (and the page names it) where the text's own URL is.
+            own = beside.get(ref.value)
+            if own is not None:
+                ref = replace(ref, value=urls.relative_to_base(config.base_path, own.url), written=ref.value)
+            found = _essay_ref(site, text, ref)
+            problems += [Problem(text.source, ref.line, m, _severity(m)) for m in found]
     problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
     problems += _redirect_problems(site, rendered)
     return finish(problems, strict)
@@ -97,7 +106,7 @@ def _page_url(path: PurePosixPath) -> str:
 
 def _essay_ref(site: _Site, essay: Essay | Page, ref: Ref) -> list[str]:
     base = site.config.base_path
-    if base != "/" and ref.value.startswith(base):
+    if base != "/" and ref.value.startswith(base) and not ref.written:
         # The renderer put the base path in front of site-relative links; name them as written.
         ref = replace(ref, written="/" + ref.value[len(base) :])
     parts = urlsplit(ref.value)
@@ -132,7 +141,7 @@ def _ref_problems(site: _Site, page_url: str, ref: Ref) -> list[str]:
     """Return what is wrong with a reference from the page at `page_url`."""
     problems = [_ref_problem(site, page_url, ref)]
     if ref.tag == "img" and ref.alt is None:
-        problems.append(f"image {ref.shown!r} has no alt text (describe the picture for readers who cannot see it)")
+        problems.append(NO_ALT.format(ref.shown))
     return [p for p in problems if p]
 
 
@@ -213,8 +222,13 @@ def _page_problems(
     for message, paths in found.items():
         others = len(set(paths)) - 1
         suffix = f" (and on {others} other page{'s' if others > 1 else ''})" if others else ""
-        problems.append(Problem(site.where(paths[0]), None, message + suffix))
+        problems.append(Problem(site.where(paths[0]), None, message + suffix, _severity(message)))
     return problems
+
+
+def _severity(message: str) -> Severity:
+    """A missing alt text is a warning (an error with --strict): the page works, if not for everyone."""
+    return "warning" if message.startswith("image ") and NO_ALT.split("}", 1)[1] in message else "error"
 
 
 def _redirect_problems(site: _Site, rendered: Rendered) -> list[Problem]:

@@ -68,6 +68,17 @@ class MarkdownOptions:
     typographer: bool = True
 
 
+@dataclass(frozen=True)
+class ImageOptions:
+    """How images beside essays are published."""
+
+    # Photos carry where and when they were taken and the camera's serial number: removed unless said otherwise.
+    strip_metadata: bool = True
+    widths: tuple[int, ...] = (480, 960, 1600)  # smaller copies for phones (srcset); never wider than the image
+    quality: int = 82  # JPEG and WebP quality of every image ssg encodes anew
+    sizes: str = "(max-width: 44rem) calc(100vw - 2.5rem), 40rem"  # how wide images show: the theme's column
+
+
 SECTIONS = ("home", "archive", "tags", "worksheets")  # built-in pages a menu entry may name
 MENU_KINDS = ("page", "essay", "section", "url")
 
@@ -100,6 +111,7 @@ class SiteConfig:
     timezone: str = "Europe/Berlin"
     urls: UrlSegments = field(default_factory=UrlSegments)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
+    images: ImageOptions = field(default_factory=ImageOptions)
     static: str = "static"
     pages: str = "pages"
     menu: tuple[MenuEntry, ...] | None = None  # None: the default header (home, archive, tags, worksheets)
@@ -142,6 +154,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "urls": UrlSegments,
     "markdown": MarkdownOptions,
     "deploy": Deploy,
+    "images": ImageOptions,
 }
 _MENUS = ("menu", "footer_menu")
 _SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - set(_MENUS) - {"root"}
@@ -167,7 +180,9 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
     values: dict[str, Any] = {}
     for key, value in data.items():
         line = data.line_of(key)
-        if key in _SECTIONS:
+        if key == "images":
+            values[key] = _images(value, line, problems)
+        elif key in _SECTIONS:
             values[key] = _section(_SECTIONS[key], key, value, line, problems)
         elif key in _MENUS:
             values[key] = _menu(key, value, line, problems)
@@ -213,7 +228,9 @@ def _coerce(cls: type[Any], key: str, value: Any, line: int, problems: list[Prob
 _TYPE_NAMES = {str: "text", bool: "true or false", int: "a whole number"}
 
 
-def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Problem]) -> Any:
+def _section(
+    cls: type[Any], name: str, value: Any, line: int, problems: list[Problem], skip: tuple[str, ...] = ()
+) -> Any:
     if value is None:
         return cls()
     if not isinstance(value, yamlload.LineMap):
@@ -223,6 +240,8 @@ def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Pr
     kwargs: dict[str, Any] = {}
     for key, item in value.items():
         item_line = value.line_of(key)
+        if key in skip:
+            continue
         if key not in known:
             msg = f"unknown setting '{name}.{key}' (ignored; known: {', '.join(sorted(known))})"
             problems.append(Problem(CONFIG_FILE, item_line, msg, "warning"))
@@ -231,6 +250,26 @@ def _section(cls: type[Any], name: str, value: Any, line: int, problems: list[Pr
         if coerced is not None:
             kwargs[key] = coerced
     return cls(**kwargs)
+
+
+MAX_WIDTH = 10_000  # pixels: wider copies would be larger than any screen shows
+
+
+def _images(value: Any, line: int, problems: list[Problem]) -> ImageOptions:
+    """Read the images section: `widths` is a list of whole numbers, the rest as in any section."""
+    options: ImageOptions = _section(ImageOptions, "images", value, line, problems, skip=("widths",))
+    if not isinstance(value, yamlload.LineMap) or "widths" not in value:
+        return options
+    widths = value["widths"]
+    if widths is None:
+        return replace(options, widths=())
+    if not isinstance(widths, list) or not all(
+        isinstance(w, int) and not isinstance(w, bool) and 0 < w <= MAX_WIDTH for w in widths
+    ):
+        message = f"'images.widths' must be a list of widths in pixels (1 to {MAX_WIDTH}), like [480, 960, 1600]"
+        problems.append(Problem(CONFIG_FILE, value.line_of("widths"), message))
+        return options
+    return replace(options, widths=tuple(sorted(set(widths))))
 
 
 def _menu(name: str, value: Any, line: int, problems: list[Problem]) -> tuple[MenuEntry, ...]:
@@ -338,6 +377,7 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
         ("per_page", config.per_page < 0, "must be 0 (all essays) or more"),
         ("feed_items", config.feed_items < 0, "must be 0 (all essays) or more"),
         ("words_per_minute", config.words_per_minute <= 0, "must be 1 or more"),
+        ("images", not 1 <= config.images.quality <= 95, "quality must be 1 to 95"),
     ]
     for key, broken, rule in checks:
         if broken:

@@ -157,6 +157,7 @@ def tree_fingerprint(folders: list[Path], pattern: str = "*") -> str:
 _SHAPING = (
     "jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "python-slugify", "zxing-cpp",
     "typst",
+    "pillow",
 )
 
 

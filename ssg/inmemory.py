@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,15 +21,17 @@ from ssg.build import (
     plan_all,
     render_in_waves,
 )
-from ssg.cache import BuildCache
+from ssg.cache import BuildCache, load_index
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
+from ssg.content.files import FileMemo, ImageMemo, read_files
 from ssg.errors import SsgError
 from ssg.fingerprint import code_version, fingerprint
 from ssg.outputs import Output
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
 from ssg.theme import References
+from ssg.write import unchanged_outputs
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class MemoryCache:
     plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
     references: References = field(default_factory=dict)  # what each template source loads
+    beside: FileMemo = field(default_factory=dict)  # the files beside the texts, by their status
+    images: ImageMemo = field(default_factory=dict)  # each image's format and size by its digest
 
 
 Publish = Callable[[Rendered], None]
@@ -98,7 +103,9 @@ def render_site(
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
     compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
-    site = load_site(config, options, report, memo, sources, compiled, references)
+    beside = read_files(config, memory.beside) if memory else None
+    images = memory.images if memory else None
+    site = load_site(config, options, report, memo, sources, compiled, references, None, beside, images)
     known = memory.files if memory else {}
     if memory is not None and sources is not None:
         edited = _edited(memory, sources, site)
@@ -110,20 +117,46 @@ def render_site(
     plan = plan_all(site, report)
     fresh: dict[str, bytes] = {}
     with report.step("render"):
+        seen = [known]  # grows by the images the output folder already holds, wave by wave
 
         def render(wave: list[Output], wave_keys: list[str]) -> dict[str, int]:
             paths = output_paths(wave)
-            todo = [o for o, p, k in zip(wave, paths, wave_keys, strict=True) if known.get(p, ("",))[0] != k]
+            seen[0] = have = _as_built(config, wave, dict(zip(paths, wave_keys, strict=True)), seen[0])
+            todo = [o for o, p, k in zip(wave, paths, wave_keys, strict=True) if have.get(p, ("",))[0] != k]
             tick = progress(len(todo)) if progress and todo else None
             fresh.update(render_outputs(todo, plan.env, options.jobs, tick, is_heavy(plan)))
-            return {o.url: len(fresh[p] if p in fresh else known[p][1]) for o, p in zip(wave, paths, strict=True)}
+            return {o.url: len(fresh[p] if p in fresh else have[p][1]) for o, p in zip(wave, paths, strict=True)}
 
         keys = render_in_waves(plan, plan.outputs, render)
+        known = seen[0]
         files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
     if memory is not None:
         memory.files = {p: (keys[p], files[p]) for p in keys}
     report.rendered = len(fresh)
     return Rendered(plan.site, files)
+
+
+def _as_built(
+    config: SiteConfig, outputs: list[Output], keys: dict[str, str], known: dict[str, tuple[str, bytes]]
+) -> dict[str, tuple[str, bytes]]:
+    """Add the standalone outputs (images) that the output folder holds as the last build wrote them: serve's
+    first build and ssg check read them instead of encoding every image again."""
+    wanted = {
+        p: keys[p]
+        for p, o in zip(keys, outputs, strict=True)
+        if o.standalone and known.get(p, ("",))[0] != keys[p]
+    }
+    if not wanted:
+        return known
+    same = unchanged_outputs(config.output, wanted, load_index(config).outputs.get(str(config.output), {}))
+    found = dict(known)
+    for path in sorted(same):
+        try:
+            with open(os.path.join(config.output, path), "rb") as handle:
+                found[path] = (wanted[path], handle.read())
+        except OSError:
+            continue  # rendered instead
+    return found
 
 
 def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
@@ -158,5 +191,3 @@ def _render_early(
     updated.update({p: (keys[p], data) for p, data in fresh.items()})
     early(Rendered(plan.site, {p: data for p, (_key, data) in updated.items()}))
     return updated
-
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, smartquotes
@@ -12,9 +12,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ssg import urls
 from ssg.config import SiteConfig
+from ssg.content.files import Link
 from ssg.content.typography import quotes_for
 
 Renderer = Callable[[str], str]
+# Turns a text into HTML with its references to files beside it (written URL -> Link) made into the URLs of
+# the published files, site-absolute or (feeds that readers copy) absolute.
+BodyRenderer = Callable[[str, "Mapping[str, Link] | None", bool], str]
 
 
 def make_parser(config: SiteConfig, prefilter: bool = True) -> MarkdownIt:
@@ -36,6 +40,7 @@ def make_parser(config: SiteConfig, prefilter: bool = True) -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=urls.slug)
     if config.base_path != "/":
         md.core.ruler.push("base_path", _base_path_rule(config.base_path))
+    md.core.ruler.push("files", _files_rule(config))
     return md
 
 
@@ -68,6 +73,42 @@ def _base_path_rule(base_path: str) -> Callable[[StateCore], None]:
     return rule
 
 
+def _files_rule(config: SiteConfig) -> Callable[[StateCore], None]:
+    """Return a rule that points references to files beside a text at the published files, gives their images
+    width, height and smaller sizes, and lets every image but the first load only when it comes into view."""
+    sizes = config.images.sizes
+
+    def rule(state: StateCore) -> None:
+        files: Mapping[str, Link] = state.env.get("files") or {}
+        absolute = bool(state.env.get("absolute"))
+
+        def url(value: str) -> str:
+            return urls.absolute(config.base_url, value) if absolute else urls.relative_to_base(config.base_path, value)
+
+        first = True
+        for block in state.tokens:
+            for token in block.children or ():
+                attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+                value = token.attrGet(attr) if attr else None
+                link = files.get(value) if isinstance(value, str) else None
+                if link is not None and attr is not None:
+                    token.attrSet(attr, url(link.url))
+                if token.type != "image":
+                    continue
+                if link is not None and link.width:
+                    token.attrSet("width", str(link.width))
+                    token.attrSet("height", str(link.height))
+                    if link.sizes:
+                        token.attrSet("srcset", ", ".join(f"{url(u)} {w}w" for u, w in link.sizes))
+                        token.attrSet("sizes", sizes)
+                if not first:
+                    token.attrSet("loading", "lazy")
+                    token.attrSet("decoding", "async")
+                first = False
+
+    return rule
+
+
 MAX_NESTING = 100
 
 
@@ -92,14 +133,14 @@ def is_plain(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None and _TYPOGRAPHY.search(text) is None
 
 
-def make_renderer(config: SiteConfig) -> Renderer:
+def make_renderer(config: SiteConfig) -> BodyRenderer:
     """Return a function turning Markdown into HTML; raise NestingError rather than lose text."""
     md = make_parser(config)
 
-    def render(text: str) -> str:
+    def render(text: str, files: Mapping[str, Link] | None = None, absolute: bool = False) -> str:
         if is_plain(text):
             return f"<p>{text}</p>\n"
-        env: dict[str, object] = {}
+        env: dict[str, object] = {"files": files, "absolute": absolute}
         tokens = md.parse(text, env)
         deep = next((t for t in tokens if t.level >= MAX_NESTING - 2), None)
         if deep is not None:

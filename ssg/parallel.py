@@ -26,21 +26,26 @@ def map_chunks(
     chunk: int = 64,
     heavy: bool = False,
     groups: Sequence[str] = (),
+    costs: Sequence[int] = (),
     isolate: bool = False,
 ) -> Iterator[R]:
     """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
 
     Results arrive in completion order. `shared` reaches forked workers without pickling. Fewer
     than THRESHOLD items run in this process unless they are `heavy` (each worth a process).
-    Consecutive items with the same non-empty `groups` entry stay in one range. `isolate` work runs in
-    worker processes however little of it there is and even with one job: it starts threads that would
-    hang this process's later forks (Typst's).
+    Consecutive items with the same non-empty `groups` entry stay in one range. With `costs` (each item's
+    work in units of an ordinary item), ranges hold about equal work, and the costliest start first.
+    `isolate` work runs in worker processes however little of it there is and even with one job: it starts
+    threads that would hang this process's later forks (Typst's).
     """
     global _JOB
+    work = sum(costs) if costs else total
     # Small jobs still reach every worker; few heavy items go one by one, so no two wait on each other.
-    chunk = 1 if heavy and total < THRESHOLD else max(1, min(chunk, -(-total // (jobs * 4))))
-    chunks = _ranges(total, chunk, groups)
-    few = total < 2 if heavy else total < THRESHOLD
+    chunk = 1 if heavy and total < THRESHOLD else max(1, min(chunk, -(-work // (jobs * 4))))
+    chunks = _ranges(total, chunk, groups, costs)
+    if costs:
+        chunks.sort(key=lambda r: -sum(costs[i] for i in r))
+    few = total < 2 if heavy else work < THRESHOLD or total < 2
     if not chunks:
         return
     if "fork" not in multiprocessing.get_all_start_methods() or (not isolate and (jobs <= 1 or few)):
@@ -59,11 +64,17 @@ def map_chunks(
         gc.unfreeze()
 
 
-def _ranges(total: int, chunk: int, groups: Sequence[str]) -> list[range]:
-    """Cut 0..total into ranges of about `chunk` items, never splitting a group."""
+def _ranges(total: int, chunk: int, groups: Sequence[str], costs: Sequence[int] = ()) -> list[range]:
+    """Cut 0..total into ranges of about `chunk` items (or `chunk` units of `costs`), never splitting a group."""
     ranges, start = [], 0
     while start < total:
-        end = min(start + chunk, total)
+        if costs:
+            end, load = start + 1, costs[start]
+            while end < total and load + costs[end] <= chunk:
+                load += costs[end]
+                end += 1
+        else:
+            end = min(start + chunk, total)
         while groups and 0 < end < total and groups[end] and groups[end] == groups[end - 1]:
             end += 1
         ranges.append(range(start, end))

@@ -123,9 +123,12 @@ def _render(
     results: dict[str, bytes | Staged] = {}
     problems: dict[Problem, None] = {}
     groups = [o.group for o in outputs]
+    costs = [o.cost for o in outputs] if any(o.cost != 1 for o in outputs) else []
     work = (outputs, env, into, against, prefix)
     isolate = any(o.threaded for o in outputs)
-    chunks = map_chunks(_render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups, isolate=isolate)
+    chunks = map_chunks(
+        _render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups, costs=costs, isolate=isolate
+    )
     for done, found in chunks:
         for index, data in done:
             results[paths[index]] = data

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ssg import urls
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay, EssayCard
+from ssg.content.files import Attachments
 from ssg.content.page import Page
 from ssg.navigation import Menus
 
@@ -41,6 +42,8 @@ class Site:
     _index: dict[str, int] = field(repr=False, compare=False)
     pages: tuple[Page, ...] = ()  # standalone pages, by file name
     menus: Menus = field(default_factory=lambda: Menus(()))
+    # What each essay and page publishes beside it, by source file (texts without such files are left out).
+    attachments: Mapping[str, Attachments] = field(default_factory=dict, compare=False)
 
     @property
     def worksheet_essays(self) -> tuple[Essay, ...]:
@@ -67,7 +70,11 @@ class Site:
 
 
 def make_site(
-    config: SiteConfig, essays: Sequence[Essay], pages: Sequence[Page] = (), menus: Menus | None = None
+    config: SiteConfig,
+    essays: Sequence[Essay],
+    pages: Sequence[Page] = (),
+    menus: Menus | None = None,
+    attachments: Mapping[str, Attachments] | None = None,
 ) -> Site:
     """Build the Site from essays already sorted newest first, and the published pages."""
     ordered = tuple(essays)
@@ -81,6 +88,7 @@ def make_site(
         _index={e.slug: i for i, e in enumerate(ordered)},
         pages=tuple(pages),
         menus=menus or Menus(()),
+        attachments=attachments or {},
     )
 
 

@@ -23,9 +23,11 @@ from markupsafe import Markup
 from ssg import urls, yamlload
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay, timestamp
+from ssg.content.files import Attachments
+from ssg.content.page import Page
 from ssg.errors import ContentError, Problem, SsgError, TemplateError
 from ssg.fingerprint import digest, fingerprint
-from ssg.markdown import NestingError, Renderer, make_inline_renderer, make_renderer
+from ssg.markdown import BodyRenderer, NestingError, make_inline_renderer, make_renderer
 
 
 def builtin_theme_dir() -> Path:
@@ -190,7 +192,7 @@ def make_environment(
     )
     render_md = make_renderer(config)
     # Pure functions of their text; lists and worksheets repeat dates, labels and band texts a lot.
-    render_short = functools.lru_cache(maxsize=4096)(render_md)
+    render_short = functools.lru_cache(maxsize=4096)(lambda text: render_md(text, None, False))
     render_inline = functools.lru_cache(maxsize=4096)(make_inline_renderer(config))
     locale = Locale.parse(config.language.replace("-", "_"))  # parsed once: babel re-parses a name on every call
     long_date = functools.lru_cache(maxsize=4096)(lambda day: format_date(day, format="long", locale=locale))
@@ -210,7 +212,8 @@ def make_environment(
         lang=config.language,
         urls=urls,
         og_locale=og_locale(config.language),
-        body=_body_renderer(render_md),
+        body=_page_body(render_body := _body_renderer(render_md)),
+        render_body=render_body,
         sheet_form_html=_sheet_forms(env),
         has_worksheets=False,
         scheduled=frozenset(),
@@ -218,18 +221,34 @@ def make_environment(
     return env
 
 
-def _body_renderer(render_md: Renderer) -> Callable[[Essay], Markup]:
-    """Return `body(essay)`: the essay's HTML, remembered for the few essays used twice (feeds)."""
+Body = Callable[[Essay | Page, Attachments | None, bool], Markup]
+
+
+def _body_renderer(render_md: BodyRenderer) -> Body:
+    """Return `render_body(text, files, absolute)`: an essay's or page's HTML with its files' URLs, remembered for
+    the few texts used twice (feeds)."""
 
     @functools.lru_cache(maxsize=64)
-    def html(digest: str, text: str) -> Markup:
-        return Markup(render_md(text))
+    def html(digest: str, text: str, files: Attachments | None, absolute: bool) -> Markup:
+        return Markup(render_md(text, files.link_map() if files else None, absolute))
 
-    def body(essay: Essay) -> Markup:
+    def render_body(essay: Essay | Page, files: Attachments | None = None, absolute: bool = False) -> Markup:
         try:
-            return html(essay.digest, essay.body)
+            return html(essay.digest, essay.body, files, absolute)
         except NestingError as exc:
             raise ContentError(essay.source, essay.body_line + exc.line - 1, str(exc)) from None
+
+    return render_body
+
+
+def _page_body(render_body: Body) -> Callable[..., Markup]:
+    """Return `body(essay)` for templates: the text with the files its page's context publishes beside it
+    (`attachments`, by source), so that what a page shows is always part of its cache key."""
+
+    @jinja2.pass_context
+    def body(context: jinja2.runtime.Context, essay: Essay | Page) -> Markup:
+        files: dict[str, Attachments] = context.get("attachments") or {}
+        return render_body(essay, files.get(essay.source), False)
 
     return body
 

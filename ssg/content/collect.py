@@ -30,10 +30,16 @@ def essay_files(config: SiteConfig, folder: Path | None = None) -> list[Path]:
     return [Path(path) for path, _linked in _scan(str(folder or config.essays_dir), False)]
 
 
+def scan_files(folder: str) -> list[tuple[str, bool]]:
+    """Return (path, reached through a link) for every file below `folder` that is not a Markdown text."""
+    return _scan(folder, False, texts=False)
+
+
 def _scan(
-    folder: str, linked: bool, depth: int = 0, seen: set[tuple[int, int]] | None = None
+    folder: str, linked: bool, depth: int = 0, seen: set[tuple[int, int]] | None = None, texts: bool = True
 ) -> list[tuple[str, bool]]:
-    """Return (path, reached through a link) for every essay file below `folder`, sorted.
+    """Return (path, reached through a link) for every essay file (or, not `texts`, every other file) below
+    `folder`, sorted.
 
     A folder reached again through a link (a loop, or a second way in) is read once.
     """
@@ -48,17 +54,19 @@ def _scan(
     except OSError:
         return found
     for entry in entries:
-        if entry.name.startswith((".", "_")) or entry.name.endswith("~"):
+        if entry.name.startswith(".") or entry.name.endswith("~"):
             continue
         through_link = linked or entry.is_symlink()
         try:
             is_dir = entry.is_dir()
         except OSError:  # a link that leads to itself: reading it reports that
             is_dir = False
+        if entry.name.startswith("_") and (texts or is_dir):
+            continue  # a text or folder left out on purpose; a file beside a text may be named so
         if is_dir:
             if depth < 20:  # a link loop ends here
-                found.extend(_scan(entry.path, through_link, depth + 1, seen))
-        elif entry.name.endswith(".md"):
+                found.extend(_scan(entry.path, through_link, depth + 1, seen, texts))
+        elif entry.name.endswith(".md") == texts:
             found.append((entry.path, through_link))
     return found
 

@@ -11,13 +11,16 @@ from ssg import fingerprint, urls
 from ssg.config import SiteConfig
 from ssg.content import frontmatter
 from ssg.content.aliases import parse_aliases
+from ssg.content.files import TextFiles, text_files
 from ssg.content.reader import Reader
 from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksheet
 from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 
-KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases")
+KNOWN_KEYS = (
+    "title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases", "image"
+)
 
 
 def reading_minutes(words: int, words_per_minute: int) -> int:
@@ -62,6 +65,9 @@ class Essay(_FrontMatter):
     card_digest: str = ""  # of what its card shows: file name, front matter, reading time
     aliases: tuple[str, ...] = ()  # old addresses that redirect here ('/alter-titel/')
     alias_lines: tuple[int, ...] = field(default=(), compare=False)
+    files: TextFiles = field(default_factory=TextFiles)  # what its Markdown references beside it
+    image: str = ""  # front matter: its preview image (og:image), as written
+    image_line: int = 0
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -189,6 +195,9 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         slug_line=data.line_of("slug") if "slug" in data else data.line_of("title"),
         aliases=aliases,
         alias_lines=alias_lines,
+        files=text_files(config, reader.path, body, body_line, "essays", reader.problems.append),
+        image=reader.text(data, "image"),
+        image_line=data.line_of("image"),
     )
 
 

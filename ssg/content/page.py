@@ -12,13 +12,14 @@ from ssg.content import frontmatter
 from ssg.content.aliases import parse_aliases
 from ssg.content.collect import Selection, Source, read_sources
 from ssg.content.essay import parse_date, source_digest
+from ssg.content.files import TextFiles, text_files
 from ssg.content.reader import Reader
 from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, parse_prompts
 from ssg.errors import Problem
 from ssg.yamlload import LineMap
 
-KNOWN_KEYS = ("title", "slug", "description", "draft", "updated", "prompts", "aliases")
+KNOWN_KEYS = ("title", "slug", "description", "draft", "updated", "prompts", "aliases", "image")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Page:
     digest: str = ""  # of the file's name and bytes: stands for every field in cache keys
     slug_line: int = field(default=0, compare=False)
     alias_lines: tuple[int, ...] = field(default=(), compare=False)
+    files: TextFiles = field(default_factory=TextFiles)  # what its Markdown references beside it
+    image: str = ""  # front matter: its preview image (og:image), as written
+    image_line: int = 0
 
     @property
     def url(self) -> str:
@@ -75,6 +79,9 @@ def parse_page(raw: bytes, config: SiteConfig, reader: Reader) -> Page | None:
         digest=source_digest(reader.path, raw),
         slug_line=slug_line,
         alias_lines=alias_lines,
+        files=text_files(config, reader.path, body, body_line, config.pages, reader.problems.append),
+        image=reader.text(data, "image"),
+        image_line=data.line_of("image"),
     )
     return None if any(p.severity == "error" for p in reader.problems[before:]) else page
 

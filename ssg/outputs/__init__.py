@@ -31,6 +31,10 @@ class Output:
     # Its producer starts threads (Typst's), which a fork would copy half and leave hanging: such outputs
     # render in worker processes only, even one alone, so the process running the build never starts them.
     threaded: bool = False
+    # A producer whose bytes follow from its context alone (an image from its file): its cache key leaves out
+    # site.yml and the theme, so editing them never makes it again.
+    standalone: bool = False
+    cost: int = 1  # rendering time in units of an ordinary page: how the render pool shares the work out
 
     @property
     def recipe(self) -> str:
@@ -50,3 +54,4 @@ class PageMeta:
     description: str = ""
     kind: str = "website"
     noindex: bool = False
+    image: str = ""  # absolute URL of its preview image (og:image)

@@ -25,12 +25,14 @@ def plan(site: Site, sitemap_urls: list[str]) -> list[Output]:
     """Return the Atom feed, the JSON Feed, the sitemap and robots.txt."""
     limit = site.config.feed_items
     entries = site.essays[:limit] if limit else site.essays
-    context = {"entries": entries, "updated": _updated(entries)}
+    # What the entries publish beside them: body() points their references at it (part of the feeds' keys).
+    files = {e.source: site.attachments[e.source] for e in entries if e.source in site.attachments}
+    context = {"entries": entries, "updated": _updated(entries), "attachments": files}
     return [
         Output(ATOM_URL, "atom.xml", context),
         Output(
             JSON_FEED_URL,
-            context={"config": site.config, "entries": entries},
+            context={"config": site.config, "entries": entries, "attachments": files},
             producer=json_feed,
             templates=(FEED_ENTRY,),
         ),
@@ -68,7 +70,8 @@ def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
     """Return a JSON Feed 1.1 document with the full content of each entry, its questions and worksheet link."""
     config: SiteConfig = context["config"]
     entries: tuple[Essay, ...] = context["entries"]
-    body = env.globals["body"]
+    files = context["attachments"]
+    render_body = env.globals["render_body"]
     reflection = env.get_template(FEED_ENTRY).module.reflection  # type: ignore[attr-defined]
     author = {"name": config.author.name}
     feed: dict[str, Any] = {
@@ -78,7 +81,11 @@ def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
         "feed_url": urls.absolute(config.base_url, JSON_FEED_URL),
         "language": config.language,
         "authors": [author],
-        "items": [_item(config.base_url, e, str(body(e)) + str(reflection(e))) for e in entries],  # type: ignore[operator]
+        # Readers copy JSON Feed items whole: the files beside an essay are named by absolute URLs.
+        "items": [
+            _item(config.base_url, e, str(render_body(e, files.get(e.source), True)) + str(reflection(e)))  # type: ignore[operator]
+            for e in entries
+        ],
     }
     if config.description:
         feed["description"] = config.description

@@ -54,23 +54,29 @@ def plan(site: Site) -> list[Output]:
         Output("/404.html", "404.html", {"page": PageMeta("/404.html", title_key="not_found", noindex=True)}),
     ]
     outputs.extend(essay_page(site, essay) for essay in site.essays)
-    outputs.extend(standalone_page(page) for page in site.pages)
+    outputs.extend(standalone_page(site, page) for page in site.pages)
     return outputs
 
 
-def standalone_page(page: Page) -> Output:
+def standalone_page(site: Site, page: Page) -> Output:
     """Return a standalone page (rendered with page.html)."""
-    meta = PageMeta(page.url, page.title, description=page.description)
-    return Output(page.url, "page.html", {"page": meta, "doc": page}, source=page.source)
+    files = site.attachments.get(page.source)
+    meta = PageMeta(page.url, page.title, description=page.description, image=files.image if files else "")
+    context = {"page": meta, "doc": page, **({"attachments": {page.source: files}} if files else {})}
+    return Output(page.url, "page.html", context, source=page.source)
 
 
 def essay_page(site: Site, essay: Essay) -> Output:
     """Return an essay's page."""
     url = urls.essay_url(essay.slug)
+    files = site.attachments.get(essay.source)
+    image = files.image if files else ""
     context = {
-        "page": PageMeta(url, essay.title, description=essay.summary, kind="article"),
+        "page": PageMeta(url, essay.title, description=essay.summary, kind="article", image=image),
         "essay": essay,
         "newer": site.newer(essay),
         "older": site.older(essay),
     }
+    if files:
+        context["attachments"] = {essay.source: files}  # what body(essay) publishes beside it: part of its key
     return Output(url, "essay.html", context, source=essay.source)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from ssg.build import BuildOptions, BuildReport
 from ssg.config import load_config
@@ -62,7 +63,14 @@ EDITS = st.one_of(
     st.tuples(st.just("repage"), PAGES, PAGES),
     st.tuples(st.just("menu"), PAGES, WORDS),
     st.tuples(st.just("alias"), NAMES, WORDS),
+    # Files beside essays: an image shown by an essay (folder or flat), replaced by another, deleted, a handout.
+    st.tuples(st.just("image"), NAMES, WORDS),
+    st.tuples(st.just("unimage"), NAMES, WORDS),
+    st.tuples(st.just("folder"), NAMES, WORDS),
+    st.tuples(st.just("handout"), NAMES, WORDS),
+    st.tuples(st.just("widths"), st.just(""), WORDS),
 )
+COLOURS = {"Ruhe": "red", "Zeit": "blue", "Begegnung": "green", "Handschlag": "white", "Größe": "black", "Fokus": "gray"}
 
 
 def write_essay(root: Path, name: str, title: str, tag: str = "Anfang", body: str = "Text.", extra: str = "") -> None:
@@ -123,6 +131,30 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
         (root / "site.yml").write_text(SITE_YML + "theme: mein\n" + menu, encoding="utf-8")
     elif kind == "alias":
         write_essay(root, name, "Essay", extra=f"aliases: [/frueher-{word.lower()}/]\n")
+    elif kind == "image":
+        # A flat essay showing foto-<letter>.jpg (replaced when it is there: new bytes, perhaps a new size).
+        width = 300 + 40 * len(word)
+        Image.new("RGB", (width, 200), COLOURS[word]).save(root / "essays" / f"foto-{name[0]}.jpg", quality=80)
+        write_essay(root, name, "Bild", body=f"![Ein Foto](foto-{name[0]}.jpg)\n\n![Noch eins](foto-{name[0]}.jpg)\n")
+    elif kind == "unimage":
+        (root / "essays" / f"foto-{name[0]}.jpg").unlink(missing_ok=True)  # an essay showing it fails, as it should
+    elif kind == "folder":
+        # The essay becomes a folder with its photo beside it (an image that has the flat essay's name, too).
+        folder = root / "essays" / name[:-3]
+        folder.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        Image.new("RGB", (500, 240), COLOURS[word]).save(folder / "foto.png")
+        body = f"![Foto]({'foto.png'})\n\n[Blatt](blatt.pdf)\n"
+        (folder / "blatt.pdf").write_bytes(f"%PDF {word}".encode())
+        text = essay(f"Mappe {name[0]}", date=f"2026-0{'abcd'.index(name[0]) + 1}-10", body=body, tags="[Bild]")
+        (folder / "index.md").write_text(text, encoding="utf-8")
+    elif kind == "handout":
+        folder = root / "essays" / name[:-3]
+        if folder.is_dir():
+            (folder / "blatt.pdf").write_bytes(f"%PDF {word} neu".encode())
+    elif kind == "widths":
+        site = SITE_YML + "theme: mein\n" + f"images:\n  widths: [{100 + 20 * len(word)}, 400]\n"
+        (root / "site.yml").write_text(site, encoding="utf-8")
     elif kind == "site":
         # The title, and the base URL's path (which templates fold into constants when they are compiled).
         site = SITE_YML.replace("Testjournal", word)
@@ -146,6 +178,8 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("page", "impressum.md", "Ruhe"), ("menu", "impressum.md", "Zeit"), ("page", "impressum.md", "Fokus")])
 @example(edits=[("page", "ueber.md", "Ruhe"), ("repage", "ueber.md", "impressum.md"), ("alias", "a.md", "Zeit")])
 @example(edits=[("template", "_feed_entry.html", "Ruhe"), ("strings", "", "Zeit"), ("untemplate", "_feed_entry.html", "")])
+@example(edits=[("image", "a.md", "Ruhe"), ("image", "a.md", "Begegnung"), ("widths", "", "Zeit"), ("unimage", "a.md", "")])
+@example(edits=[("folder", "b.md", "Ruhe"), ("handout", "b.md", "Zeit"), ("image", "c.md", "Fokus"), ("delete", "c.md", "")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:

@@ -108,11 +108,11 @@ def test_images_need_a_file_and_alt_text(tmp_path: Path) -> None:
     (tmp_path / "static/bilder/da.jpg").write_bytes(b"\xff\xd8")
     code, output = check(tmp_path)
     assert code == 1
-    assert "  7: image '/bilder/da.jpg' has no alt text" in output
+    assert "  7: warning: image '/bilder/da.jpg' has no alt text" in output
     assert (
         "  9: missing file '/bilder/fehlt.jpg': nothing in the site's static/ folder makes /bilder/fehlt.jpg" in output
     )
-    assert "  11: image '/bilder/da.jpg' has no alt text" in output
+    assert "  11: warning: image '/bilder/da.jpg' has no alt text" in output
 
 
 def test_resources_from_other_sites_are_errors_plain_links_are_fine(tmp_path: Path) -> None:
