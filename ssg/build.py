@@ -34,6 +34,7 @@ from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
 from ssg.outputs import Output, feeds, pages, redirects, taxonomy, worksheets
+from ssg.parallel import signals_held
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
@@ -356,7 +357,8 @@ def _render_and_write(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     report.rendered = len(staged)
-    with report.step("write"):
+    # Ctrl-C waits for this step: the output folder holds the old build or the new one, never a mix.
+    with report.step("write"), signals_held():
         return apply(staging, out, keys, staged, previous, options.clean)
 
 
