@@ -67,6 +67,7 @@ def serve_command(site_dir: Path, host: str, port: int, open_browser: bool, draf
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
+        preview.stop()  # first: a build under way prints nothing after this line
         click.echo("Stopped.")
     finally:
         preview.stop()
