@@ -35,6 +35,7 @@ from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
 from ssg.outputs import Output, feeds, images, pages, pdf, redirects, taxonomy, worksheets
+from ssg.parallel import signals_held
 from ssg.render import Progress, Staged, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.static_files import scan, static_folders
@@ -180,7 +181,9 @@ def load_content(
 def plan_all(plan: Plan, report: BuildReport) -> Plan:
     """Return the plan with every output of the site."""
     with report.step("plan"):
-        outputs = plan_outputs(plan.site, plan.typesetting) + static_outputs(plan.site.config, plan.theme)
+        static, shadowing = static_outputs(plan.site.config, plan.theme)
+        report.warnings.extend(shadowing)
+        outputs = plan_outputs(plan.site, plan.typesetting) + static
         outputs += redirects.plan(plan.site, outputs)
     report.pages = sum(1 for o in outputs if o.template and o.url.endswith(("/", ".html")))
     report.files = len(outputs)
@@ -206,10 +209,14 @@ def _noindex(output: Output) -> bool:
     return bool(getattr(page, "noindex", False))
 
 
-def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
-    """Return theme static files under /static/ and the site's static folder at the root."""
+def static_outputs(config: SiteConfig, theme: Theme) -> tuple[list[Output], list[Problem]]:
+    """Return theme static files under /static/ and the site's static folder at the root, and a warning for
+    each theme file that a file in the site's folder replaces (its static/static/style.css, say)."""
     found: dict[str, Output] = {}
     problems: list[Problem] = []
+    warnings: list[Problem] = []
+    from_site: set[str] = set()
+    site_static = (config.root / config.static).resolve()
     for folder, prefix in static_folders(config, theme):
         allowed = (folder.resolve(), config.root.resolve())
         for path, rel in scan(folder)[0]:  # what is published: see ssg/static_files.py
@@ -219,10 +226,26 @@ def static_outputs(config: SiteConfig, theme: Theme) -> list[Output]:
                 continue
             url = prefix + rel
             shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+            if folder.resolve() == site_static:
+                from_site.add(url)
+            elif url in from_site:
+                from_site.discard(url)  # named once: the most specific theme file it replaces
+                warnings.append(_shadowing(config, found[url], shown, rel))
             found.setdefault(url, Output(url, data=path.read_bytes(), source=shown))
     if problems:
         raise SsgError(problems)
-    return [found[u] for u in sorted(found)]
+    return [found[u] for u in sorted(found)], warnings
+
+
+def _shadowing(config: SiteConfig, site_file: Output, theme_file: str, rel: str) -> Problem:
+    """Warn that a file in the site's static folder is published where the theme's file goes."""
+    if Path(theme_file).is_absolute():  # the theme inside ssg itself
+        theme_file = f"static/{rel} of ssg's default theme"
+    message = (
+        f"is published at {site_file.url} in place of the theme's {theme_file}: to change the theme's file, "
+        f"put yours at themes/{config.theme}/static/{rel}; to keep both, give this one another name"
+    )
+    return Problem(site_file.source, None, message, "warning")
 
 
 def output_keys(plan: Plan) -> dict[str, str]:
@@ -426,7 +449,8 @@ def _render_and_write(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     report.rendered = len(staged)
-    with report.step("write"):
+    # Ctrl-C waits for this step: the output folder holds the old build or the new one, never a mix.
+    with report.step("write"), signals_held():
         return apply(staging, out, keys, staged, previous, options.clean)
 
 

@@ -16,7 +16,7 @@ import click
 
 from ssg import __version__
 from ssg.build import BuildOptions, BuildReport, build, tune_collector
-from ssg.cliopts import SITE_OPTION
+from ssg.cliopts import INTERRUPTED, SITE_OPTION, sigterm_as_interrupt
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
@@ -37,6 +37,16 @@ class _Commands(click.Group):
 
             return serve_command
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C or SIGTERM ends it with one line and exit code 130 (`ssg serve` says "Stopped.")."""
+        try:
+            with sigterm_as_interrupt():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # On a terminal, end the line that shows ^C (or the progress bar) first.
+            click.echo(("\n" if sys.stderr.isatty() else "") + "Interrupted.", err=True)
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

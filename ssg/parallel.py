@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
+import signal
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -17,6 +21,9 @@ THRESHOLD = 200
 # receiving it pickled; read-only while the pool runs.
 _JOB: tuple[Callable[[Any, Any], Any], Any] | None = None
 
+# The signals that end a build: the parent process alone handles them, and ends its workers.
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
 
 def map_chunks(
     func: Callable[[T, range], R],
@@ -28,7 +35,7 @@ def map_chunks(
     groups: Sequence[str] = (),
     costs: Sequence[int] = (),
     isolate: bool = False,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Yield `func(shared, indices)` for consecutive index ranges covering `total` items.
 
     Results arrive in completion order. `shared` reaches forked workers without pickling. Fewer
@@ -36,11 +43,13 @@ def map_chunks(
     Consecutive items with the same non-empty `groups` entry stay in one range. With `costs` (each item's
     work in units of an ordinary item), ranges hold about equal work, and the costliest start first.
     `isolate` work runs in worker processes however little of it there is and even with one job: it starts
-    threads that would hang this process's later forks (Typst's).
+    threads that would hang this process's later forks (Typst's). Close the iterator
+    (`contextlib.closing`) when it may not be consumed to the end: closing it ends the workers.
+    Workers ignore SIGINT and die quietly of SIGTERM: Ctrl-C reaches the caller alone, as KeyboardInterrupt.
     """
     global _JOB
-    work = sum(costs) if costs else total
     # Small jobs still reach every worker; few heavy items go one by one, so no two wait on each other.
+    work = sum(costs) if costs else total
     chunk = 1 if heavy and total < THRESHOLD else max(1, min(chunk, -(-work // (jobs * 4))))
     chunks = _ranges(total, chunk, groups, costs)
     if costs:
@@ -57,11 +66,63 @@ def map_chunks(
     # from them, or each worker's collections write to (and so copy) every page holding one.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(max(1, min(jobs, len(chunks)))) as pool:
+        # Workers start with the stop signals blocked, so none reaches one before it chose how to take them.
+        with signals_held():
+            workers = max(1, min(jobs, len(chunks)))
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_started)
+        try:
             yield from pool.imap_unordered(_run, chunks)
+        finally:
+            with signals_held():  # a second Ctrl-C must not leave workers behind
+                pool.terminate()
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Delay SIGINT and SIGTERM until the block ends, then act on them as before.
+
+    They are blocked in this thread (and so in processes forked in it). In the main thread Python's handlers
+    are held too: another thread may take the signal, and Python would run the handler at once.
+    """
+    noted: list[int] = []
+
+    def note(signum: int, _frame: FrameType | None) -> None:
+        noted.append(signum)
+
+    main = threading.current_thread() is threading.main_thread()
+    # (None: a handler not installed from Python, which cannot be put back.)
+    handlers = {s: h for s in STOP_SIGNALS if (h := signal.getsignal(s)) is not None} if main else {}
+    for stop in handlers:
+        signal.signal(stop, note)
+    masks = hasattr(signal, "pthread_sigmask")  # not on Windows, where nothing forks
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if masks else set()
+    try:
+        yield
+    finally:
+        if masks:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what was pending arrives now, at `note`
+        for stop, handler in handlers.items():
+            signal.signal(stop, handler)
+        for signum in dict.fromkeys(noted):
+            handler = handlers[signal.Signals(signum)]
+            if callable(handler):
+                handler(signum, None)  # Python's own for SIGINT raises KeyboardInterrupt
+            elif handler != signal.SIG_IGN:
+                signal.raise_signal(signum)
+
+
+def _worker_started() -> None:
+    """Leave stopping to the parent: it hears Ctrl-C and ends the pool, whose SIGTERM ends a worker silently.
+
+    Without this a worker takes Ctrl-C (sent to the whole process group) or the parent's own SIGTERM handler
+    (inherited) as a KeyboardInterrupt of its own, and prints its traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def _ranges(total: int, chunk: int, groups: Sequence[str], costs: Sequence[int] = ()) -> list[range]:

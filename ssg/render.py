@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat as stat_module
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import cast
@@ -129,12 +130,14 @@ def _render(
     chunks = map_chunks(
         _render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups, costs=costs, isolate=isolate
     )
-    for done, found in chunks:
-        for index, data in done:
-            results[paths[index]] = data
-        problems.update(dict.fromkeys(found))
-        if progress is not None:
-            progress(len(done) + len(found))
+    # Closed however the loop ends (Ctrl-C in `progress`, say): that ends the workers before anyone cleans up.
+    with closing(chunks):
+        for done, found in chunks:
+            for index, data in done:
+                results[paths[index]] = data
+            problems.update(dict.fromkeys(found))
+            if progress is not None:
+                progress(len(done) + len(found))
     if problems:
         root = getattr(env.globals.get("config"), "root", None)
         shown = [_site_relative(p, root) for p in problems] if root else list(problems)

@@ -6,6 +6,7 @@ import os
 import stat
 import time
 import unicodedata
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -184,9 +185,10 @@ def collect(
                     continue
             todo.append((rel, raw))
     raws = dict(todo)
-    for results in map_chunks(_parse_chunk, (config, todo), len(todo), jobs):
-        for rel, (essay, found) in results.items():
-            loaded[rel] = (_with_body(essay, raws[rel], "") if essay else None, found)
+    with closing(map_chunks(_parse_chunk, (config, todo), len(todo), jobs)) as chunks:  # ends the workers on Ctrl-C
+        for results in chunks:
+            for rel, (essay, found) in results.items():
+                loaded[rel] = (_with_body(essay, raws[rel], "") if essay else None, found)
     if memo is not None:
         memo.clear()
         memo.update({rel: (e.digest, e, found) for rel, (e, found) in loaded.items() if e is not None})

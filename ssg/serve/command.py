@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 import webbrowser
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 import click
 
 from ssg.build import tune_collector
-from ssg.cliopts import SITE_OPTION
+from ssg.cliopts import SITE_OPTION, sigterm_as_interrupt
 from ssg.serve.loop import Preview, ServeOptions
 from ssg.serve.server import ServeError, is_loopback
 
@@ -63,7 +58,7 @@ def serve_command(site_dir: Path, host: str, port: int, open_browser: bool, draf
     tune_collector()
     preview = Preview(ServeOptions(site_dir, host, port, drafts, poll), TerminalLog())
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             url = preview.start()
             click.echo(f"Serving {url} (press Ctrl-C to stop)")
             if open_browser:
@@ -72,23 +67,8 @@ def serve_command(site_dir: Path, host: str, port: int, open_browser: bool, draf
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
+        preview.stop()  # first: a build under way prints nothing after this line
         click.echo("Stopped.")
     finally:
         preview.stop()
 
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Let `kill` and container stops end the preview as cleanly as Ctrl-C does."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -91,6 +91,11 @@ class BuildLoop:
         return self._snapshot
 
     @property
+    def building(self) -> bool:
+        """Return whether a build runs in the loop now; once stopped, it can only turn False."""
+        return self._building
+
+    @property
     def idle(self) -> bool:
         """Return whether no change waits for a build and no build runs."""
         return not self._building and self._changes == self._handled
@@ -116,7 +121,7 @@ class BuildLoop:
                 self._building = False
 
     def stop(self) -> None:
-        """End the loop and every event stream waiting for a snapshot."""
+        """End the loop and every event stream waiting for a snapshot; a build under way reports nothing more."""
         for condition in (self._wake, self._published):
             with condition:
                 self._stopping = True
@@ -129,18 +134,31 @@ class BuildLoop:
         start = time.perf_counter()
 
         def publish_early(early: tuple[SiteConfig, dict[str, bytes]]) -> None:
-            self._succeed(*early, time.perf_counter() - start, True)
+            self._report(lambda: self._succeed(*early, time.perf_counter() - start, True))
 
         try:
             config, files, warnings = self._render(publish_early)
         except SsgError as exc:
             problems = [str(p) for p in exc.problems]
-            return self._fail([str(p) for p in exc.problems if p.severity == "error"] or problems, problems)
+            errors = [str(p) for p in exc.problems if p.severity == "error"] or problems
+            return self._report(lambda: self._fail(errors, problems))
         except Exception as exc:  # e.g. a file deleted while it was read: the preview must live on
             message = f"internal error: {type(exc).__name__}: {exc}"
-            return self._fail([message], [message])
-        self._show_warnings([str(w) for w in warnings])
-        return self._succeed(config, files, time.perf_counter() - start)
+            return self._report(lambda: self._fail([message], [message]))
+
+        def succeed() -> Snapshot:
+            self._show_warnings([str(w) for w in warnings])
+            return self._succeed(config, files, time.perf_counter() - start)
+
+        return self._report(succeed)
+
+    def _report(self, publish: Callable[[], Snapshot]) -> Snapshot:
+        """Publish and report a build's result, unless the loop was stopped: nobody waits for it then.
+
+        Under the lock that stop() takes, so that nothing is printed after stop() returns.
+        """
+        with self._published:
+            return self._snapshot if self._stopping else publish()
 
     def _next_batch(self) -> bool:
         with self._wake:
@@ -150,8 +168,8 @@ class BuildLoop:
                 if not self._wake.wait_for(self._more_since(self._changes), self._delay):
                     break
             self._handled = self._changes
-            self._building = True
-            return not self._stopping
+            self._building = not self._stopping
+            return self._building
 
     def _more_since(self, seen: int) -> Callable[[], bool]:
         return lambda: self._stopping or self._changes != seen
@@ -235,6 +253,7 @@ class Preview:
         self.watcher = Watcher(self.root, self.loop.changed, poll=options.poll)
         self._server: PreviewServer | None = None
         self._threads: list[threading.Thread] = []
+        self._builder: threading.Thread | None = None
         self._stopped = threading.Event()
 
     @property
@@ -261,7 +280,7 @@ class Preview:
             self.loop.build()
             server = self._server
             self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
-            self._spawn("ssg-serve-build", self.loop.run)
+            self._builder = self._spawn("ssg-serve-build", self.loop.run)
         except BaseException:
             self.stop()
             raise
@@ -272,7 +291,11 @@ class Preview:
         self._stopped.wait()
 
     def stop(self) -> None:
-        """Stop serving, watching and building; end every thread this preview started."""
+        """Stop serving, watching and building; end every thread this preview started.
+
+        A rebuild under way is not waited for (on a large site it takes seconds): it publishes and reports
+        nothing, and its thread ends with it (at once when the process exits, as `ssg serve` does).
+        """
         if self._stopped.is_set():
             return
         self._stopped.set()
@@ -284,12 +307,14 @@ class Preview:
             self._server.server_close()
         self.watcher.stop()
         for thread in self._threads:
-            thread.join(timeout=5)
+            if thread is not self._builder or not self.loop.building:
+                thread.join(timeout=5)
 
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+    def _spawn(self, name: str, target: Callable[[], None]) -> threading.Thread:
         thread = threading.Thread(target=target, name=name, daemon=True)
         self._threads.append(thread)
         thread.start()
+        return thread
 
     def _sync_watches(self) -> None:
         config = self.loop.config

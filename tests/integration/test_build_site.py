@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
+from ssg.check import check_site
 from tests.helpers import REPO, SITE_YML, decode_qr_svg, essay, make_site, page_links, run, tree_digest
 
 
@@ -392,6 +393,35 @@ def test_site_theme_overrides_and_extends_the_default(tmp_path: Path) -> None:
     assert '<p class="mein">Vorwort</p>' in page and "Text." in page
     assert "Meine Fragen" in page and "Fragen zur Reflexion" not in page
     assert (tmp_path / "_site/static/extra.css").exists() and (tmp_path / "_site/static/style.css").exists()
+
+
+def test_a_site_static_file_replacing_a_theme_file_is_a_warning_naming_both(tmp_path: Path) -> None:
+    # The site's static folder is published at the root and the theme's at /static/: so the site's
+    # static/static/style.css silently took the place of the theme's stylesheet.
+    site = make_site(tmp_path / "site", {"a.md": essay("Erstes")})
+    (site / "static/static").mkdir(parents=True)
+    (site / "static/static/style.css").write_text("body { color: red }", encoding="utf-8")
+    (site / "static/static/eigen.css").write_text("p {}", encoding="utf-8")  # the theme has none: fine
+    expected = (
+        "static/static/style.css: warning: is published at /static/style.css in place of the theme's "
+        "static/style.css of ssg's default theme: to change the theme's file, put yours at "
+        "themes/default/static/style.css; to keep both, give this one another name"
+    )
+    result = run("build", "-s", str(site))
+    assert result.exit_code == 0, result.output
+    assert expected in result.output.splitlines()
+    assert "eigen.css" not in result.output
+    assert (site / "_site/static/style.css").read_text(encoding="utf-8") == "body { color: red }"
+    assert expected in [str(p) for p in check_site(site)]
+
+    # A site theme's own stylesheet replaces the default's as it should; the site file still replaces that.
+    (site / "site.yml").write_text(SITE_YML + "theme: mein\n", encoding="utf-8")
+    (site / "themes/mein/static").mkdir(parents=True)
+    (site / "themes/mein/static/style.css").write_text("body {}", encoding="utf-8")
+    warnings = [p for p in check_site(site) if "in place of" in p.message]
+    assert [(p.path, p.severity) for p in warnings] == [("static/static/style.css", "warning")]
+    assert "the theme's themes/mein/static/style.css: " in warnings[0].message
+    assert "put yours at themes/mein/static/style.css;" in warnings[0].message
 
 
 def test_essay_linking_outside_the_site_is_refused(tmp_path: Path) -> None:
