@@ -33,7 +33,7 @@ from ssg.content.page import collect_pages, published, read_page_sources, slug_c
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
-from ssg.outputs import Output, feeds, pages, redirects, taxonomy, worksheets
+from ssg.outputs import Output, feeds, pages, redirects, style, taxonomy, worksheets
 from ssg.render import Progress, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
@@ -181,7 +181,7 @@ def own_outputs(site: Site, essay: Essay) -> list[Output]:
 
 def plan_outputs(site: Site) -> list[Output]:
     """Return every output of the site except static files."""
-    outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site)
+    outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site) + style.plan(site)
     # The sitemap lists the pages search engines may index (not "noindex" ones like the home page's page 2).
     html_urls = sorted(o.url for o in outputs if o.url.endswith("/") and not _noindex(o))
     return outputs + feeds.plan(site, html_urls)
