@@ -116,6 +116,7 @@ class SiteConfig:
     feed_items: int = 20
     per_page: int = 20
     booklet_size: int = 50
+    toc_min_headings: int = 0  # essays with this many headings (h2, h3) get a table of contents; 0: only toc: true
     theme_options: ThemeOptions = field(default_factory=ThemeOptions)
     extra_css: tuple[str, ...] = ()  # files of the static folder, loaded after the theme's stylesheet
 
@@ -359,6 +360,7 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
         ("per_page", config.per_page < 0, "must be 0 (all essays) or more"),
         ("feed_items", config.feed_items < 0, "must be 0 (all essays) or more"),
         ("words_per_minute", config.words_per_minute <= 0, "must be 1 or more"),
+        ("toc_min_headings", config.toc_min_headings < 0, "must be 0 (only essays with toc: true) or more"),
     ]
     for key, broken, rule in checks:
         if broken:

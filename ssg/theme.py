@@ -25,6 +25,7 @@ from ssg.content.essay import Essay, timestamp
 from ssg.errors import ContentError, Problem, SsgError, TemplateError
 from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import NestingError, Renderer, make_inline_renderer, make_renderer
+from ssg.toc import make_toc
 
 
 def builtin_theme_dir() -> Path:
@@ -232,6 +233,7 @@ def make_environment(
         urls=urls,
         og_locale=og_locale(config.language),
         body=_body_renderer(render_md),
+        toc=make_toc(config),
         sheet_form_html=_sheet_forms(env),
         has_worksheets=False,
         scheduled=frozenset(),

@@ -17,7 +17,7 @@ from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksh
 from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 
-KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases")
+KNOWN_KEYS = ("title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases", "toc")
 
 
 def reading_minutes(words: int, words_per_minute: int) -> int:
@@ -62,6 +62,7 @@ class Essay(_FrontMatter):
     card_digest: str = ""  # of what its card shows: file name, front matter, reading time
     aliases: tuple[str, ...] = ()  # old addresses that redirect here ('/alter-titel/')
     alias_lines: tuple[int, ...] = field(default=(), compare=False)
+    toc: bool | None = None  # a table of contents: True, False, or None for the site's toc_min_headings
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -191,6 +192,7 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         slug_line=data.line_of("slug") if "slug" in data else data.line_of("title"),
         aliases=aliases,
         alias_lines=alias_lines,
+        toc=reader.boolean(data, "toc", "", False) if data.get("toc") is not None else None,
     )
 
 
