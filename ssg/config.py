@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from ssg import yamlload
+from ssg import palette, yamlload
 from ssg.content.reader import control_problem
 from ssg.errors import ConfigError, Problem
 from ssg.names import windows_reserved
@@ -79,6 +79,23 @@ class ImageOptions:
     sizes: str = "(max-width: 44rem) calc(100vw - 2.5rem), 40rem"  # how wide images show: the theme's column
 
 
+FONTS = ("serif", "sans")  # theme_options.font: the text's font family
+
+
+@dataclass(frozen=True)
+class ThemeOptions:
+    """What an author changes most in the theme: the accent colour (light and dark) and the text font."""
+
+    accent: str = ""  # #rrggbb; "" keeps the theme's own
+    accent_dark: str = ""  # "" derives it from accent
+    font: str = ""  # one of FONTS; "" keeps the theme's (serif)
+
+    @property
+    def customized(self) -> bool:
+        """Tell whether any option is set (then pages load /static/theme-options.css)."""
+        return bool(self.accent or self.accent_dark or self.font)
+
+
 SECTIONS = ("home", "archive", "tags", "worksheets")  # built-in pages a menu entry may name
 MENU_KINDS = ("page", "essay", "section", "url")
 
@@ -120,6 +137,9 @@ class SiteConfig:
     feed_items: int = 20
     per_page: int = 20
     booklet_size: int = 50
+    toc_min_headings: int = 0  # essays with this many headings (h2, h3) get a table of contents; 0: only toc: true
+    theme_options: ThemeOptions = field(default_factory=ThemeOptions)
+    extra_css: tuple[str, ...] = ()  # files of the static folder, loaded after the theme's stylesheet
     pdf: bool = True  # a PDF handout of each worksheet and booklet part, made with Typst
     # Where the site is copied shapes none of its bytes: left out of comparisons, so of every cache key.
     deploy: Deploy = field(default_factory=Deploy, compare=False)
@@ -155,9 +175,11 @@ _SECTIONS: dict[str, type[Any]] = {
     "markdown": MarkdownOptions,
     "deploy": Deploy,
     "images": ImageOptions,
+    "theme_options": ThemeOptions,
 }
 _MENUS = ("menu", "footer_menu")
-_SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - set(_MENUS) - {"root"}
+_LISTS = ("extra_css",)
+_SIMPLE = {f.name for f in fields(SiteConfig)} - set(_SECTIONS) - set(_MENUS) - set(_LISTS) - {"root"}
 
 
 def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
@@ -186,10 +208,12 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
             values[key] = _section(_SECTIONS[key], key, value, line, problems)
         elif key in _MENUS:
             values[key] = _menu(key, value, line, problems)
+        elif key in _LISTS:
+            values[key] = _text_list(key, value, line, problems)
         elif key in _SIMPLE:
             values[key] = _coerce(SiteConfig, key, value, line, problems, data.written(key))
         else:
-            known = ", ".join(sorted([*_SECTIONS, *_MENUS, *_SIMPLE]))
+            known = ", ".join(sorted([*_SECTIONS, *_MENUS, *_LISTS, *_SIMPLE]))
             problems.append(Problem(rel, line, f"unknown setting '{key}' (ignored; known: {known})", "warning"))
     config = _finish(root, values, data, problems)
     errors = [p for p in problems if p.severity == "error"]
@@ -270,6 +294,16 @@ def _images(value: Any, line: int, problems: list[Problem]) -> ImageOptions:
         problems.append(Problem(CONFIG_FILE, value.line_of("widths"), message))
         return options
     return replace(options, widths=tuple(sorted(set(widths))))
+
+
+def _text_list(name: str, value: Any, line: int, problems: list[Problem]) -> tuple[str, ...]:
+    """Read a list of texts, one per line (- css/mein.css)."""
+    if value is None:
+        return ()
+    if not isinstance(value, yamlload.LineList) or not all(isinstance(v, str) for v in value):
+        problems.append(Problem(CONFIG_FILE, line, f"'{name}' must be a list of file names (- css/mein.css)"))
+        return ()
+    return tuple(v.strip() for v in value)
 
 
 def _menu(name: str, value: Any, line: int, problems: list[Problem]) -> tuple[MenuEntry, ...]:
@@ -371,6 +405,8 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
     _check_pages_folder(config, data, problems)
     _check_author(config, data, problems)
     _check_deploy(config, data, problems)
+    _check_theme_options(config, data, problems)
+    _check_extra_css(config, data, problems)
     checks = [
         ("title", not config.title, "must not be empty: it names the site on every page and in the feeds"),
         ("booklet_size", config.booklet_size < 1, "must be 1 or more"),
@@ -378,6 +414,7 @@ def _finish(root: Path, values: dict[str, Any], data: yamlload.LineMap, problems
         ("feed_items", config.feed_items < 0, "must be 0 (all essays) or more"),
         ("words_per_minute", config.words_per_minute <= 0, "must be 1 or more"),
         ("images", not 1 <= config.images.quality <= 95, "quality must be 1 to 95"),
+        ("toc_min_headings", config.toc_min_headings < 0, "must be 0 (only essays with toc: true) or more"),
     ]
     for key, broken, rule in checks:
         if broken:
@@ -457,3 +494,63 @@ def _check_segments(config: SiteConfig, data: yamlload.LineMap, problems: list[P
         ):
             line = urls.line_of(f.name) if isinstance(urls, yamlload.LineMap) else data.line
             problems.append(Problem(CONFIG_FILE, line, f"urls.{f.name} must be one plain path word"))
+
+
+def _check_theme_options(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    """Colours must be #rrggbb (and readable), the font one the theme offers; colours are kept as #rrggbb."""
+    given = data.get("theme_options")
+    if not isinstance(given, yamlload.LineMap):
+        return
+    options = config.theme_options
+    found: dict[str, str] = {}
+    for key, background, scheme in (("accent", palette.LIGHT_BG, "light"), ("accent_dark", palette.DARK_BG, "dark")):
+        text = getattr(options, key)
+        line = given.line_of(key)
+        if key in given and given[key] is None:
+            message = f"theme_options.{key} is empty: write the colour in quotes, like \"#8a4b2a\""
+            message += " (YAML reads # as the start of a comment)"
+            problems.append(Problem(CONFIG_FILE, line, message))
+        elif text and (colour := palette.parse(text)) is None:
+            message = f"theme_options.{key} {text!r} is not a colour: write it as #rrggbb in quotes, like \"#8a4b2a\""
+            problems.append(Problem(CONFIG_FILE, line, message))
+        elif text and colour is not None:
+            found[key] = palette.css(colour)
+            ratio = palette.contrast(colour, background)
+            if ratio < palette.READABLE:
+                message = (
+                    f"theme_options.{key} {text!r} is hard to read as link text on the {scheme} page "
+                    f"(contrast {ratio:.1f}:1, at least {palette.READABLE}:1 is needed): choose a "
+                    + ("darker" if scheme == "light" else "lighter")
+                    + " colour"
+                )
+                problems.append(Problem(CONFIG_FILE, line, message, "warning"))
+    font = {"sans-serif": "sans"}.get(options.font, options.font)
+    if font and font not in FONTS:
+        message = f"theme_options.font {options.font!r} is not a font of the theme (known: {', '.join(FONTS)})"
+        problems.append(Problem(CONFIG_FILE, given.line_of("font"), message))
+    elif font:
+        found["font"] = font
+    object.__setattr__(config, "theme_options", replace(options, **found))
+
+
+def _check_extra_css(config: SiteConfig, data: yamlload.LineMap, problems: list[Problem]) -> None:
+    """Each extra stylesheet is a .css file of the site's static folder, as a plain path inside it."""
+    given = data.get("extra_css")
+    lines = given.item_lines if isinstance(given, yamlload.LineList) else []
+    kept = []
+    for index, name in enumerate(config.extra_css):
+        line = lines[index] if index < len(lines) else data.line_of("extra_css")
+        rel = name.lstrip("/")
+        parts = rel.split("/")
+        shown = f"{config.static}/{rel}"
+        if not rel.endswith(".css") or any(c in rel for c in ' "<>\\^`{|}#?%') or any(
+            p in ("", ".", "..") or p.startswith(".") for p in parts
+        ):
+            message = f"extra_css: {name!r} must be a .css file in the static folder, written like css/mein.css"
+            problems.append(Problem(CONFIG_FILE, line, message))
+        elif not (config.root / config.static / rel).is_file():
+            message = f"extra_css: {shown} does not exist (extra_css lists files of the '{config.static}' folder)"
+            problems.append(Problem(CONFIG_FILE, line, message))
+        else:
+            kept.append(rel)
+    object.__setattr__(config, "extra_css", tuple(kept))

@@ -28,6 +28,7 @@ from ssg.content.page import Page
 from ssg.errors import ContentError, Problem, SsgError, TemplateError
 from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import BodyRenderer, NestingError, make_inline_renderer, make_renderer
+from ssg.toc import make_toc
 
 
 def builtin_theme_dir() -> Path:
@@ -66,7 +67,30 @@ def load_theme(config: SiteConfig) -> Theme:
     if code != "en" and not any((d / "i18n" / f"{code}.yml").is_file() for d in dirs):
         message = f"the theme has no UI strings for '{code}': buttons and labels stay English"
         warnings.append(Problem("site.yml", None, message + f" (add i18n/{code}.yml to a theme)", "warning"))
+    warnings.extend(_replaced_stylesheets(dirs, builtin, config.root))
     return Theme(dirs=dirs, strings=strings, warnings=tuple(warnings))
+
+
+def _replaced_stylesheets(dirs: tuple[Path, ...], builtin: Path, root: Path) -> list[Problem]:
+    """Warn about a site theme's static/style.css much smaller than the default's: it replaces it, all of it.
+
+    A stylesheet of less than half the default's size is most likely meant as an addition (a new accent
+    colour, say), and leaves the pages without the theme's layout.
+    """
+    default = builtin / "static" / "style.css"
+    if not default.is_file():
+        return []
+    warnings = []
+    for folder in dirs:
+        own = folder / "static" / "style.css"
+        if folder != builtin and own.is_file() and own.stat().st_size < default.stat().st_size // 2:
+            message = (
+                "replaces the default theme's whole stylesheet, so pages lose its layout and colours; "
+                "to add to it, put your rules in a file of the site's static folder (static/mein.css) "
+                "and list it under 'extra_css:' in site.yml (see 'Making the theme your own' in the README)"
+            )
+            warnings.append(Problem(_shown(own, root), None, message, "warning"))
+    return warnings
 
 
 def _strings(dirs: tuple[Path, ...], language: str, root: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -214,6 +238,7 @@ def make_environment(
         og_locale=og_locale(config.language),
         body=_page_body(render_body := _body_renderer(render_md)),
         render_body=render_body,
+        toc=make_toc(config),
         sheet_form_html=_sheet_forms(env),
         has_worksheets=False,
         scheduled=frozenset(),

@@ -19,7 +19,7 @@ from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 
 KNOWN_KEYS = (
-    "title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases", "image"
+    "title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases", "image", "toc"
 )
 
 
@@ -68,6 +68,7 @@ class Essay(_FrontMatter):
     files: TextFiles = field(default_factory=TextFiles)  # what its Markdown references beside it
     image: str = ""  # front matter: its preview image (og:image), as written
     image_line: int = 0
+    toc: bool | None = None  # a table of contents: True, False, or None for the site's toc_min_headings
 
     def reading_minutes(self, words_per_minute: int) -> int:
         """Return the reading time in whole minutes, at least one."""
@@ -198,6 +199,7 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         files=text_files(config, reader.path, body, body_line, "essays", reader.problems.append),
         image=reader.text(data, "image"),
         image_line=data.line_of("image"),
+        toc=reader.boolean(data, "toc", "", False) if data.get("toc") is not None else None,
     )
 
 

@@ -27,9 +27,13 @@ def visit(page: Page, server: str, path: str, width: int) -> None:
     assert response is not None and response.ok, path
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_every_page_type_links_impressum_and_datenschutz_visibly(page: Page, server: str, kind: str, width: int) -> None:
+def test_every_page_type_links_impressum_and_datenschutz_visibly(
+    page: Page, server: str, kind: str, width: int, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     visit(page, server, PAGE_TYPES[kind], width)
     footer = page.locator("footer.site-footer nav.footer-menu")
     for name, url in (("Impressum", "/impressum/"), ("Datenschutzerklärung", "/datenschutz/")):
@@ -66,9 +70,11 @@ def test_the_header_menu_is_usable_with_the_keyboard_alone(page: Page, server: s
     assert current.count() == 1 and current.inner_text() == "Über mich"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("kind", ["home", "essay", "worksheet", "page", "archive", "404"])
-def test_axe_finds_no_violations(page: Page, server: str, kind: str, width: int) -> None:
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_axe_finds_no_violations(page: Page, server: str, kind: str, width: int, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     visit(page, server, PAGE_TYPES[kind], width)
     violations = Axe().run(page).response["violations"]
     assert violations == [] or [

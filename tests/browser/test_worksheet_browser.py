@@ -57,7 +57,7 @@ def test_answers_survive_a_reload(page: Page, server: str) -> None:
 
 def test_computed_values_and_score_band_update_live(page: Page, server: str) -> None:
     page.goto(server + SOCIAL)
-    assert output_text(page, "minuten_pro_woche") == "_____"
+    assert output_text(page, "minuten_pro_woche") == "noch nicht berechnet"  # quiet, not a line to fill in
     fill_social(page)
     # (18 * 5 + 30) * 7 = 840 minutes a week; 840 * 52 / 60 = 728 hours a year.
     assert output_text(page, "minuten_pro_beitrag") == "120"
@@ -267,7 +267,7 @@ def test_a_decimal_comma_counts_and_numbers_out_of_range_are_marked_not_used(bro
     assert page.locator("#nur-ein-handschlag-sekunden_pro_person").inner_text() == "120,0"  # 7 * 60 / 3.5
     page.fill(field, "-5")  # the sheet asks for 1 to 1000
     assert page.get_attribute(field, "aria-invalid") == "true"
-    assert page.locator("#nur-ein-handschlag-sekunden_pro_person").inner_text() == "_____"
+    assert page.locator("#nur-ein-handschlag-sekunden_pro_person").inner_text() == "noch nicht berechnet"
     page.fill(field, "4")
     assert page.get_attribute(field, "aria-invalid") is None
     context.close()

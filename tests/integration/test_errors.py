@@ -370,7 +370,7 @@ def test_site_yml_problems_come_all_at_once_and_a_misspelt_setting_names_the_kno
     assert lines[1].startswith("site.yml:3: unknown time zone 'Mars/Olympus'")
     assert lines[2] == "site.yml:4: 'per_page' must be a whole number"
     assert lines[3].startswith("site.yml:5: warning: unknown setting 'titel' (ignored; known: author, base_url,")
-    assert " title, urls," in lines[3]
+    assert " title, " in lines[3]  # the setting meant
     assert lines[4].startswith("site.yml:6: warning: unknown setting 'urls.tag' (ignored; known: archive, booklet,")
     assert lines[-1] == "Build failed: 3 errors."
     assert not (tmp_path / "_site").exists()

@@ -44,3 +44,11 @@ def test_site_yml_reference_loads_without_warnings(tmp_path: Path) -> None:
     assert warnings == []
     assert config.base_path == "/"
     assert config.urls.worksheet == "arbeitsblatt"
+
+
+def test_every_custom_property_of_the_theme_is_documented() -> None:
+    css = (REPO / "themes" / "default" / "static" / "style.css").read_text(encoding="utf-8")
+    section = README.split("## Making the theme your own", 1)[1].split("\n## ", 1)[0]
+    defined = set(re.findall(r"^\s*(--[a-z-]+):", css, flags=re.M))
+    documented = set(re.findall(r"`(--[a-z-]+)`", section))
+    assert defined and defined <= documented, sorted(defined - documented)

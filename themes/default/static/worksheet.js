@@ -82,14 +82,21 @@
     this.update();
   };
 
+  /* Returns whether answers were written to the browser's storage. */
   Sheet.prototype.save = function () {
-    if (!this.store) { return; }
+    if (!this.store) { return false; }
     var values = this.read();
     if (Object.keys(values).length) {
       this.store.setItem(this.data.key, JSON.stringify({ version: 1, values: values }));
-    } else {
-      this.store.removeItem(this.data.key);
+      return true;
     }
+    this.store.removeItem(this.data.key);
+    return false;
+  };
+
+  /* After the reader's own edit: save, and say so politely in the status line (once, not per key). */
+  Sheet.prototype.saveEdit = function () {
+    this.status(this.save() ? this.strings.saved_locally : "");
   };
 
   Sheet.prototype.restore = function () {
@@ -163,7 +170,11 @@
       if (f.type !== "computed") { return; }
       var out = self.form.querySelector('output[data-computed="' + f.id + '"]');
       var result = value(f.id);
-      out.value = result === null || !isFinite(result) ? "_____" : self.format(result, f.decimals);
+      if (result === null || !isFinite(result)) {
+        self.pending(out);
+      } else {
+        out.value = self.format(result, f.decimals);
+      }
     });
     this.updateScore();
   };
@@ -203,9 +214,24 @@
     });
   };
 
+  /* Not computable yet: a quiet "not computed yet" on screen, a blank line to write on paper. */
+  Sheet.prototype.pending = function (out) {
+    if (out.querySelector(".pending")) { return; }
+    var quiet = document.createElement("span");
+    quiet.className = "pending";
+    quiet.textContent = this.strings.not_computed;
+    var blank = document.createElement("span");
+    blank.className = "blank";
+    blank.setAttribute("aria-hidden", "true");
+    blank.textContent = "_____";
+    out.textContent = "";
+    out.appendChild(quiet);
+    out.appendChild(blank);
+  };
+
   Sheet.prototype.status = function (text) {
     var el = this.form.querySelector(".ws-status");
-    if (el) { el.textContent = text; }
+    if (el && el.textContent !== text) { el.textContent = text; }  // the same words again are not news
   };
 
   /* --- Markdown journal entry ------------------------------------------------------- */
@@ -388,11 +414,11 @@
     var self = this;
     var tools = this.form.querySelector(".ws-tools");
     if (tools) { tools.hidden = false; }
-    this.form.addEventListener("input", function () { self.update(); self.save(); });
+    this.form.addEventListener("input", function () { self.update(); self.saveEdit(); });
     this.form.addEventListener("change", function (event) {
       if (event.target.type === "file") { self.load(event.target); return; }
       self.update();
-      self.save();
+      self.saveEdit();
     });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); });
     window.addEventListener("storage", function (event) { self.follow(event); });
