@@ -382,3 +382,18 @@ def test_image_sizes_are_read_once_per_image_not_on_every_build(tmp_path: Path, 
     assert opened == ["essays/strasse/strasse.jpg"], "the image was opened again though its bytes did not change"
     [img] = images_of(tmp_path / "_site/strasse/index.html").images
     assert (img["width"], img["height"]) == ("300", "400")
+
+
+@pytest.mark.parametrize(
+    ("images", "expected"),
+    [
+        ("  widths: [0, 960]\n", "site.yml:9: 'images.widths' must be a list of widths in pixels (1 to 10000)"),
+        ("  widths: 480\n", "site.yml:9: 'images.widths' must be a list of widths in pixels"),
+        ("  quality: 100\n", "site.yml:8: 'images' quality must be 1 to 95"),
+        ("  strip_metadata: vielleicht\n", "site.yml:9: 'strip_metadata' must be true or false"),
+    ],
+)
+def test_image_settings_are_checked_at_their_line(tmp_path: Path, images: str, expected: str) -> None:
+    make_site(tmp_path, {"a.md": essay("A")}, SITE_YML + "images:\n" + images)
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1 and expected in result.output, result.output
