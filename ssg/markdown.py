@@ -80,6 +80,8 @@ def _files_rule(config: SiteConfig) -> Callable[[StateCore], None]:
 
     def rule(state: StateCore) -> None:
         files: Mapping[str, Link] = state.env.get("files") or {}
+        if not files and "![" not in state.src:
+            return  # nothing to do, and most texts: no need to look at every token
         absolute = bool(state.env.get("absolute"))
 
         def url(value: str) -> str:

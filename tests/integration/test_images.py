@@ -364,3 +364,36 @@ def test_check_accepts_a_folder_essays_reference_to_a_file_in_the_essays_folder(
     assert (out / "mappe/blatt.pdf").is_file() and folder.is_dir()
     result = run("check", "-s", str(tmp_path))
     assert result.exit_code == 0, result.output
+
+
+def test_image_sizes_are_read_once_per_image_not_on_every_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssg.outputs import images
+
+    opened: list[str] = []
+    real = images.measure
+    monkeypatch.setattr(images, "measure", lambda file, kind: opened.append(file.rel) or real(file, kind))
+    make_site(tmp_path, {}, SITE_YML)
+    folder = folder_essay(tmp_path, "strasse", "![Die Straße](strasse.jpg)\n")
+    phone_jpeg(folder / "strasse.jpg")
+    build(load_config(tmp_path)[0], BuildOptions())
+    assert opened == ["essays/strasse/strasse.jpg"]
+    (folder / "index.md").write_text(essay("Strasse", body="Neu.\n\n![Die Straße](strasse.jpg)\n"), "utf-8")
+    build(load_config(tmp_path)[0], BuildOptions())
+    assert opened == ["essays/strasse/strasse.jpg"], "the image was opened again though its bytes did not change"
+    [img] = images_of(tmp_path / "_site/strasse/index.html").images
+    assert (img["width"], img["height"]) == ("300", "400")
+
+
+@pytest.mark.parametrize(
+    ("images", "expected"),
+    [
+        ("  widths: [0, 960]\n", "site.yml:9: 'images.widths' must be a list of widths in pixels (1 to 10000)"),
+        ("  widths: 480\n", "site.yml:9: 'images.widths' must be a list of widths in pixels"),
+        ("  quality: 100\n", "site.yml:8: 'images' quality must be 1 to 95"),
+        ("  strip_metadata: vielleicht\n", "site.yml:9: 'strip_metadata' must be true or false"),
+    ],
+)
+def test_image_settings_are_checked_at_their_line(tmp_path: Path, images: str, expected: str) -> None:
+    make_site(tmp_path, {"a.md": essay("A")}, SITE_YML + "images:\n" + images)
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 1 and expected in result.output, result.output

@@ -23,12 +23,12 @@ def png_bytes() -> bytes:
     return out.getvalue()
 
 
-def bomb() -> bytes:
-    """Return a GIF of a few bytes that claims to be 65,535 × 65,535 pixels (4.3 billion)."""
+def bomb(side: int = 65535) -> bytes:
+    """Return a GIF of a few bytes that claims to be `side` × `side` pixels (65,535: 4.3 billion)."""
     out = io.BytesIO()
     Image.new("P", (8, 8)).save(out, "GIF")
     data = bytearray(out.getvalue())
-    data[6:10] = struct.pack("<HH", 65535, 65535)  # the logical screen size
+    data[6:10] = struct.pack("<HH", side, side)  # the logical screen size
     return bytes(data)
 
 
@@ -46,6 +46,9 @@ CASES: list[tuple[str, str, Callable[[Path], None], str]] = [
     ("not an image", "foto.jpg", lambda p: p.write_text("<html>kein Bild</html>"),
      "essays/bild/foto.jpg: is not a JPEG image Pillow can read"),
     ("bomb", "foto.gif", lambda p: p.write_bytes(bomb()),
+     "essays/bild/foto.gif: is too large to open safely, a possible decompression bomb"),
+    # 100 million pixels: past Pillow's warning limit (89 million), short of its error limit: an error here too.
+    ("bomb warning", "foto.gif", lambda p: p.write_bytes(bomb(10_000)),
      "essays/bild/foto.gif: is too large to open safely, a possible decompression bomb"),
 ]  # fmt: skip
 

@@ -10,6 +10,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.helpers import essay
+from tests.photos import phone_jpeg
 from tests.quality.conftest import SETUP_HINT, VNU_JAR, build, require
 
 PAGE_TYPES = ["home", "essay", "worksheet", "booklet", "worksheets", "tag", "tags", "archive", "404"]
@@ -43,6 +45,14 @@ def sample(out: Path, per_type: int) -> list[Path]:
 def escaping_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("escaping-html") / "site"
     shutil.copytree(ESCAPING_SITE, root)
+    # An essay with photos beside it: its <img> elements carry width, height, srcset, sizes, loading, decoding.
+    folder = root / "essays/foto-<&>"
+    folder.mkdir()
+    body = '![Die Straße "vorne" & <hinten>](strasse.jpg)\n\n![Zweites Bild](<zwei & drei.jpg>)\n\n[Blatt](blatt.pdf)\n'
+    (folder / "index.md").write_text(essay("Fotos & <Bilder>", summary="Mit Fotos.", body=body), encoding="utf-8")
+    phone_jpeg(folder / "strasse.jpg", size=(1200, 900))
+    phone_jpeg(folder / "zwei & drei.jpg", size=(600, 400), orientation=1)
+    (folder / "blatt.pdf").write_bytes(b"%PDF-1.4\n")
     return build(root)
 
 
