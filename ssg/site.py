@@ -10,6 +10,7 @@ from ssg.config import SiteConfig
 from ssg.content.essay import Essay, EssayCard
 from ssg.content.page import Page
 from ssg.navigation import Menus
+from ssg.related import related_essays
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Site:
     _index: dict[str, int] = field(repr=False, compare=False)
     pages: tuple[Page, ...] = ()  # standalone pages, by file name
     menus: Menus = field(default_factory=lambda: Menus(()))
+    _related: dict[str, tuple[EssayCard, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def worksheet_essays(self) -> tuple[Essay, ...]:
@@ -60,6 +62,10 @@ class Site:
         """Return the card of the next older essay, if any."""
         i = self._index[essay.slug]
         return self.cards[i + 1] if i + 1 < len(self.cards) else None
+
+    def related(self, essay: Essay) -> tuple[EssayCard, ...]:
+        """Return up to three essays sharing the most tags with `essay` (see ssg.related)."""
+        return self._related.get(essay.slug, ())
 
     def tag_slug(self, name: str) -> str:
         """Return the URL slug of a tag name."""
@@ -81,6 +87,7 @@ def make_site(
         _index={e.slug: i for i, e in enumerate(ordered)},
         pages=tuple(pages),
         menus=menus or Menus(()),
+        _related=related_essays(cards),
     )
 
 

@@ -72,5 +72,6 @@ def essay_page(site: Site, essay: Essay) -> Output:
         "essay": essay,
         "newer": site.newer(essay),
         "older": site.older(essay),
+        "related": site.related(essay),
     }
     return Output(url, "essay.html", context, source=essay.source)
