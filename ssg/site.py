@@ -11,6 +11,7 @@ from ssg.content.essay import Essay, EssayCard
 from ssg.content.files import Attachments
 from ssg.content.page import Page
 from ssg.navigation import Menus
+from ssg.related import related_essays
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Site:
     menus: Menus = field(default_factory=lambda: Menus(()))
     # What each essay and page publishes beside it, by source file (texts without such files are left out).
     attachments: Mapping[str, Attachments] = field(default_factory=dict, compare=False)
+    _related: dict[str, tuple[EssayCard, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def worksheet_essays(self) -> tuple[Essay, ...]:
@@ -63,6 +65,10 @@ class Site:
         """Return the card of the next older essay, if any."""
         i = self._index[essay.slug]
         return self.cards[i + 1] if i + 1 < len(self.cards) else None
+
+    def related(self, essay: Essay) -> tuple[EssayCard, ...]:
+        """Return up to three essays sharing the most tags with `essay` (see ssg.related)."""
+        return self._related.get(essay.slug, ())
 
     def tag_slug(self, name: str) -> str:
         """Return the URL slug of a tag name."""
@@ -89,6 +95,7 @@ def make_site(
         pages=tuple(pages),
         menus=menus or Menus(()),
         attachments=attachments or {},
+        _related=related_essays(cards),
     )
 
 

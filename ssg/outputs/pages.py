@@ -76,6 +76,7 @@ def essay_page(site: Site, essay: Essay) -> Output:
         "essay": essay,
         "newer": site.newer(essay),
         "older": site.older(essay),
+        "related": site.related(essay),
     }
     if files:
         context["attachments"] = {essay.source: files}  # what body(essay) publishes beside it: part of its key

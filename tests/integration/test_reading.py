@@ -74,3 +74,30 @@ def test_every_page_says_its_language(tmp_path: Path) -> None:
     assert len(pages) >= 8
     for page in pages:
         assert '<html lang="de">' in page.read_text(encoding="utf-8"), page
+
+
+def related(html: str) -> list[str]:
+    """Return the addresses the page's related essays link to."""
+    match = re.search(r'<section class="related">.*?</section>', html, flags=re.S)
+    return re.findall(r'<a href="([^"]+)">', match.group(0)) if match else []
+
+
+def test_related_essays_follow_shared_tags_and_a_cached_build_keeps_up(tmp_path: Path) -> None:
+    essays = {
+        "a.md": essay("A", date="2026-01-10", tags="[Ruhe, Zeit]", prompts='["Warum?"]'),
+        "b.md": essay("B", date="2026-01-01", tags="[Ruhe, Zeit]"),
+        "c.md": essay("C", date="2026-01-09", tags="[Ruhe]"),
+        "d.md": essay("D", date="2026-01-08", tags="[Garten]"),
+    }
+    out = built(tmp_path, essays)
+    page = (out / "a" / "index.html").read_text(encoding="utf-8")
+    assert related(page) == ["/b/", "/c/"]
+    assert page.index('class="reflection"') < page.index('class="related"') < page.index('class="essay-tags"')
+    assert related((out / "d" / "index.html").read_text(encoding="utf-8")) == []
+    # Another essay's tags change: the cached rebuild shows it, as a clean build would.
+    (tmp_path / "essays" / "d.md").write_text(essay("D", date="2026-01-08", tags="[Ruhe, Zeit]"), encoding="utf-8")
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    assert related((out / "a" / "index.html").read_text(encoding="utf-8")) == ["/d/", "/b/", "/c/"]
+    clean = tmp_path / "clean"
+    assert run("build", "-s", str(tmp_path), "-o", str(clean), "--no-cache").exit_code == 0
+    assert (clean / "a" / "index.html").read_bytes() == (out / "a" / "index.html").read_bytes()
