@@ -163,7 +163,9 @@
       if (f.type !== "computed") { return; }
       var out = self.form.querySelector('output[data-computed="' + f.id + '"]');
       var result = value(f.id);
-      out.value = result === null || !isFinite(result) ? "_____" : self.format(result, f.decimals);
+      var empty = result === null || !isFinite(result);
+      out.value = empty ? "_____" : self.format(result, f.decimals);
+      out.toggleAttribute("data-empty", empty);  // paper shows an empty box, not the underscores
     });
     this.updateScore();
   };
