@@ -25,6 +25,7 @@ from ssg.config import SiteConfig
 from ssg.content.essay import Essay, timestamp
 from ssg.content.files import Attachments
 from ssg.content.page import Page
+from ssg.css import css_content, css_string
 from ssg.errors import ContentError, Problem, SsgError, TemplateError
 from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import BodyRenderer, NestingError, make_inline_renderer, make_renderer
@@ -229,6 +230,8 @@ def make_environment(
         inline=lambda text: Markup(render_inline(text)),
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)),
         filesize=lambda size: file_size(size, locale),
+        css_string=css_string,
+        css_content=css_content,
     )
     env.globals.update(
         t=_translator(theme.strings),

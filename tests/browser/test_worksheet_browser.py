@@ -171,7 +171,7 @@ def test_booklet_pdf_starts_each_worksheet_on_a_new_page(page: Page, server: str
     pages = pdf_text(page)
     starts = []
     for title in titles:
-        index = next(i for i, text in enumerate(pages) if title in text)
+        index = next(i for i, text in enumerate(pages) if i > 0 and title in text)  # the cover lists them all
         starts.append(index)
         assert "Arbeitsblatt zum Essay" in pages[index][:200], f"{title} does not start its page"
     assert starts == sorted(set(starts)), starts

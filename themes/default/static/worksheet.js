@@ -170,11 +170,13 @@
       if (f.type !== "computed") { return; }
       var out = self.form.querySelector('output[data-computed="' + f.id + '"]');
       var result = value(f.id);
-      if (result === null || !isFinite(result)) {
+      var empty = result === null || !isFinite(result);
+      if (empty) {
         self.pending(out);
       } else {
         out.value = self.format(result, f.decimals);
       }
+      out.toggleAttribute("data-empty", empty);  // paper shows an empty box, not a line
     });
     this.updateScore();
   };
