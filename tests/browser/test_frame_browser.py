@@ -59,7 +59,9 @@ def test_values_not_computed_yet_look_quiet_on_screen_and_blank_on_paper(page: P
     assert style[1] == page.evaluate(f"(() => {{ const e = document.createElement('i'); e.style.color = '{muted}';"
                                      " document.body.append(e); const c = getComputedStyle(e).color; e.remove(); return c; })()")
     page.emulate_media(media="print")
-    assert out.inner_text() == "_____"  # a line to write the value on
+    # On paper an empty box to write the value in, like a number's (no line of underscores, no placeholder).
+    assert out.inner_text() == "" and out.get_attribute("data-empty") is not None
+    assert out.evaluate("e => getComputedStyle(e).borderBottomStyle") != "none"
     page.emulate_media(media="screen")
     page.fill(f"#{P}-netze", "2")
     page.fill(f"#{P}-minuten_pro_netz", "5")
