@@ -345,7 +345,7 @@ def _render_and_write(
     out = plan.site.config.output
     with report.step("render"):
         keys = output_keys(plan)
-        same = unchanged_outputs(out, keys, previous) if options.cache else set()
+        same = unchanged_outputs(out, keys, previous) if options.cache else {}
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if p not in same]
         staging = staging_dir(out)
         try:

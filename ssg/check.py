@@ -70,7 +70,7 @@ def check(config: SiteConfig, strict: bool = False, selection: Selection | None 
         refs = markdown_refs(md, text.body, text.body_line)
         skip[PurePosixPath(urls.output_path(urls.essay_url(text.slug)))] = {r.value for r in refs}
         problems += [Problem(text.source, r.line, m) for r in refs for m in _essay_ref(site, text, r)]
-    problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
+    problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.contents().items()}, skip)
     problems += _redirect_problems(site, rendered)
     return finish(problems, strict)
 
@@ -82,7 +82,7 @@ def finish(problems: Iterable[Problem], strict: bool) -> list[Problem]:
 
 
 def _index(config: SiteConfig, rendered: Rendered) -> _Site:
-    files = {PurePosixPath(path): data for path, data in rendered.files.items()}
+    files = {PurePosixPath(path): data for path, data in rendered.contents().items()}
     html = sorted(path for path in files if path.suffix == ".html")
     pages = {path: scan_html(files[path].decode("utf-8", "replace")) for path in html}
     essays: dict[str, Essay | Page] = {e.source: e for e in rendered.site.essays}

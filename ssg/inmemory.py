@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import stat as stat_module
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import jinja2
@@ -21,7 +23,7 @@ from ssg.build import (
     own_outputs,
     plan_all,
 )
-from ssg.cache import BuildCache
+from ssg.cache import BuildCache, load_cache, load_index
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
 from ssg.errors import SsgError
@@ -29,14 +31,66 @@ from ssg.fingerprint import code_version, fingerprint
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
 from ssg.theme import References
+from ssg.write import Record, unchanged_outputs
+
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A file in the output folder as `ssg build` wrote and recorded it: read when asked, never if changed since."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+    def read(self) -> bytes | None:
+        """Return the file's bytes if it is still as recorded (same size and mtime), else None."""
+        try:
+            # Opened first, then checked: a build replacing the file meanwhile leaves this handle on the old one.
+            handle = os.open(self.path, OPEN_FLAGS)  # no waiting on a pipe, no following a link
+        except OSError:
+            return None
+        try:
+            stat = os.fstat(handle)
+            if not stat_module.S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != (self.size, self.mtime_ns):
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as file:
+                data = file.read()
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+        return data if len(data) == self.size else None
+
+    def current(self) -> bool:
+        """Tell whether the file still has the recorded size and mtime."""
+        try:
+            stat = os.lstat(self.path)
+        except OSError:
+            return False
+        return stat_module.S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+File = bytes | Stored  # a rendered file's bytes, or the file in the output folder that holds them
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A site rendered in memory: its files, ready to serve or check."""
+    """A site rendered in memory (some files perhaps left in the output folder): ready to serve or check."""
 
     site: Site
-    files: dict[str, bytes]
+    files: Mapping[str, File]
+
+    def contents(self) -> dict[str, bytes]:
+        """Return every file's bytes; raise OSError if a stored file changed since it was recorded."""
+        found = {}
+        for path, data in self.files.items():
+            body = data if isinstance(data, bytes) else data.read()
+            if body is None:
+                raise OSError(f"{path} changed in the output folder since it was recorded")
+            found[path] = body
+        return found
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -68,12 +122,37 @@ class MemoryCache:
     """What a long-running process (ssg serve) keeps between builds: essays and rendered files."""
 
     essays: BuildCache = field(default_factory=BuildCache)
-    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    files: dict[str, tuple[str, File]] = field(default_factory=dict)  # by path: (cache key, bytes or where)
     sources: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)  # of every essay file at the last build
     plan_key: tuple[str, str] = ("", "")  # the last plan's keys: code, config, theme, site facts
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
     references: References = field(default_factory=dict)  # what each template source loads
+    started: bool = False  # whether the cache of the last `ssg build` was looked at
+    recorded: Record = field(default_factory=dict)  # its files in the output folder, until a build succeeds
+
+    def start_from_build(self, config: SiteConfig) -> None:
+        """Take over what the last `ssg build` left in the site's cache, and its record of the output folder.
+
+        Essay files whose status vouches for their digest are not read, parsed essays are not parsed again,
+        and the caller serves each output whose key and file are as recorded from that file.
+        """
+        self.started = True
+        index = load_index(config)
+        root = str(config.root)
+        for rel, (signature, digest) in index.sources.items():
+            self.sources[rel] = (signature, Source(rel, None, None, digest, os.path.join(root, rel)))
+        self.references.update(index.references)
+        self.essays = load_cache(config)
+        self.essays.saved.clear()  # kept only to save the cache again, which a preview never does
+        self.recorded = index.outputs.get(str(config.output), {})
+
+    def forget_changed(self) -> int:
+        """Drop stored files that changed in the output folder (the next build renders them); return how many."""
+        changed = [p for p, (_key, data) in self.files.items() if isinstance(data, Stored) and not data.current()]
+        for path in changed:
+            del self.files[path]
+        return len(changed)
 
 
 Publish = Callable[[Rendered], None]
@@ -90,11 +169,16 @@ def render_site(
 ) -> Rendered:
     """Render the whole site in memory (for serve and check); nothing is written.
 
-    With `memory`, outputs whose cache key is unchanged since the last call are reused. With `early`
+    With `memory`, outputs whose cache key is unchanged since the last call are reused; on the first call,
+    those whose key and file are as the last `ssg build` recorded them are left in the output folder
+    (as Stored), read only when asked for. With `early`
     too, when only the text of an essay or two changed, `early` first gets the site with just their
     own pages rendered anew (list pages still as before), so a preview can show the edit at once.
     """
     check_folders(config)  # a static folder that would publish the essays' sources is refused here, too
+    if memory is not None and not memory.started and options.cache:
+        memory.start_from_build(config)  # a preview starts from the last `ssg build`
+    recorded = memory.recorded if memory is not None and not memory.files else {}
     sources = read_sources(config, memory.sources) if memory else None
     memo = memory.essays.essays_for(config) if memory else None
     compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
@@ -110,11 +194,16 @@ def render_site(
     plan = plan_all(site, report)
     with report.step("render"):
         keys = output_keys(plan)
+        if recorded:
+            out = os.path.join(str(config.output), "")
+            same = unchanged_outputs(config.output, keys, recorded)
+            known = {p: (keys[p], Stored(out + p, *stamp)) for p, stamp in same.items()}
         todo = [o for o, p in zip(plan.outputs, keys, strict=True) if known.get(p, ("",))[0] != keys[p]]
         fresh = render_outputs(todo, plan.env, options.jobs, progress(len(todo)) if progress else None, is_heavy(plan))
         files = {p: fresh[p] if p in fresh else known[p][1] for p in keys}
     if memory is not None:
         memory.files = {p: (keys[p], files[p]) for p in keys}
+        memory.recorded = {}
     report.rendered = len(fresh)
     return Rendered(plan.site, files)
 
@@ -128,8 +217,8 @@ def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
 
 
 def _render_early(
-    plan: Plan, edited: set[str], known: dict[str, tuple[str, bytes]], early: Publish
-) -> dict[str, tuple[str, bytes]]:
+    plan: Plan, edited: set[str], known: dict[str, tuple[str, File]], early: Publish
+) -> dict[str, tuple[str, File]]:
     """Render the edited essays' own outputs, publish them with everything else as it was; return the files."""
     own = [o for essay in plan.site.essays if essay.source in edited for o in own_outputs(plan.site, essay)]
     paths = output_paths(own)

@@ -16,11 +16,11 @@ from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
 from ssg.inmemory import MemoryCache, Rendered, render_site
-from ssg.serve.server import PreviewServer, ServeError, Snapshot, open_server
+from ssg.serve.server import File, PreviewServer, ServeError, Snapshot, open_server
 from ssg.serve.watcher import Watcher
 
 MAX_DEBOUNCE_SECONDS = 2.0
-Files = Mapping[str, bytes]  # by path relative to the output folder: 'a/index.html'
+Files = Mapping[str, File]  # by path relative to the output folder: 'a/index.html'
 
 
 class Log(Protocol):
@@ -52,7 +52,7 @@ def changed_files(old: Files, new: Files) -> set[str]:
     return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
-def without_outside_links(config: SiteConfig, files: Files) -> dict[str, bytes]:
+def without_outside_links(config: SiteConfig, files: Files) -> dict[str, File]:
     """Drop static files that are links to something outside their folder and the site: never serve those."""
     themes = dict.fromkeys([config.theme, "default"])
     sources = [(config.root / config.static, "")] + [(config.root / "themes" / t / "static", "static/") for t in themes]
@@ -68,6 +68,12 @@ def without_outside_links(config: SiteConfig, files: Files) -> dict[str, bytes]:
     return {key: data for key, data in files.items() if key not in unsafe}
 
 
+def _shown(config: SiteConfig) -> str:
+    """Return the output folder as the user names it: relative to the site folder if inside it."""
+    out = config.output
+    return f"{out.relative_to(config.root).as_posix()}/" if out.is_relative_to(config.root) else f"{out}/"
+
+
 class BuildLoop:
     """Rebuild the site after changes settle; publish each good build as a new epoch, keep it on errors."""
 
@@ -81,6 +87,7 @@ class BuildLoop:
         self._wake = threading.Condition()
         self._changes = self._handled = 0
         self._stopping = self._building = False
+        self._recheck = False  # a request found a file of the last `ssg build` changed on disk
         self._warnings: list[str] = []
         # The parsed site and rendered files of the last build: a rebuild redoes only what changed.
         self._memory = MemoryCache()
@@ -100,6 +107,13 @@ class BuildLoop:
         with self._published:
             self._published.wait_for(lambda: self._stopping or self._snapshot.version != version, timeout)
             return None if self._stopping else self._snapshot
+
+    def recheck(self, version: int, timeout: float) -> Snapshot | None:
+        """Have the next build render every stored file that changed on disk; wait for its snapshot."""
+        with self._wake:
+            self._recheck = True
+        self.changed()
+        return self.wait_change(version, timeout)
 
     def changed(self) -> None:
         """Note that a source changed; the loop builds once changes stop for a moment."""
@@ -128,7 +142,7 @@ class BuildLoop:
         self.builds += 1
         start = time.perf_counter()
 
-        def publish_early(early: tuple[SiteConfig, dict[str, bytes]]) -> None:
+        def publish_early(early: tuple[SiteConfig, dict[str, File]]) -> None:
             self._succeed(*early, time.perf_counter() - start, True)
 
         try:
@@ -157,9 +171,13 @@ class BuildLoop:
         return lambda: self._stopping or self._changes != seen
 
     def _render(
-        self, publish_early: Callable[[tuple[SiteConfig, dict[str, bytes]]], None]
-    ) -> tuple[SiteConfig, dict[str, bytes], list[Problem]]:
+        self, publish_early: Callable[[tuple[SiteConfig, dict[str, File]]], None]
+    ) -> tuple[SiteConfig, dict[str, File], list[Problem]]:
         config, warnings = load_config(self.root)
+        with self._wake:
+            recheck, self._recheck = self._recheck, False
+        if recheck:
+            self._memory.forget_changed()
         self.config = config
         report = BuildReport()
         # The first build of a large site uses every core; later ones only redo what changed, and
@@ -176,7 +194,7 @@ class BuildLoop:
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
 
     def _succeed(
-        self, config: SiteConfig, files: dict[str, bytes], seconds: float, early: bool = False
+        self, config: SiteConfig, files: dict[str, File], seconds: float, early: bool = False
     ) -> Snapshot:
         old = self._snapshot
         changed = changed_files(old.files, files)
@@ -196,7 +214,9 @@ class BuildLoop:
             fixed = "; the errors are fixed" if old.problems else ""
             self._log.info(f"Rebuilt in {seconds:.2f} s ({len(changed)} {noun} changed){fixed}")
         else:
-            self._log.info(f"Built {len(files)} files in {seconds:.2f} s")
+            stored = sum(not isinstance(data, bytes) for data in files.values())
+            where = f" ({stored} of them as ssg build wrote them in {_shown(config)})" if stored else ""
+            self._log.info(f"Built {len(files)} files in {seconds:.2f} s{where}")
         return new
 
     def _fail(self, errors: list[str], problems: list[str]) -> Snapshot:

@@ -1,4 +1,5 @@
-"""The build cache never changes the result: after any edits, a cached build equals a clean one."""
+"""The build cache never changes the result: after any edits, a cached build equals a clean one, and what
+ssg serve shows (starting from the last build's files, some changed behind its back) equals it too."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ssg.build import BuildOptions, BuildReport
-from ssg.config import load_config
+from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.inmemory import MemoryCache, render_site
 from ssg.theme import builtin_theme_dir
@@ -62,6 +63,9 @@ EDITS = st.one_of(
     st.tuples(st.just("repage"), PAGES, PAGES),
     st.tuples(st.just("menu"), PAGES, WORDS),
     st.tuples(st.just("alias"), NAMES, WORDS),
+    # Not edits of the site: a file of the built site changed behind ssg's back, and serve started anew.
+    st.tuples(st.just("tamper"), st.sampled_from(["index.html", "feed.xml", "page"]), WORDS),
+    st.tuples(st.just("restart"), st.just(""), WORDS),
 )
 
 
@@ -146,6 +150,8 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("page", "impressum.md", "Ruhe"), ("menu", "impressum.md", "Zeit"), ("page", "impressum.md", "Fokus")])
 @example(edits=[("page", "ueber.md", "Ruhe"), ("repage", "ueber.md", "impressum.md"), ("alias", "a.md", "Zeit")])
 @example(edits=[("template", "_feed_entry.html", "Ruhe"), ("strings", "", "Zeit"), ("untemplate", "_feed_entry.html", "")])
+@example(edits=[("restart", "", "Ruhe"), ("tamper", "index.html", "Zeit"), ("body", "a.md", "Ruhe"), ("restart", "", "")])
+@example(edits=[("tamper", "page", "Fokus"), ("restart", "", "Ruhe"), ("tamper", "feed.xml", "Zeit")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
@@ -158,6 +164,8 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
         memory = MemoryCache()
         for edit in edits:
             apply_edit(root, edit)
+            if edit[0] == "restart":
+                memory = MemoryCache()
             cached = run("build", "-s", str(root))
             clean_out = root / "clean"
             shutil.rmtree(clean_out, ignore_errors=True)
@@ -168,10 +176,33 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
                 assert cached.output == clean.output
                 continue
             assert tree_digest(root / "_site") == tree_digest(clean_out), edit
-            # ssg serve's in-memory reuse must give the same files as rendering from scratch.
+            if edit[0] == "tamper":
+                tamper(root / "_site", edit[1], edit[2])
+            # ssg serve, reusing what it rendered and the files of the last build, shows what a clean build makes.
             config, _ = load_config(root)
-            options = BuildOptions(selection=Selection(drafts=True, future=True))
-            remembered = render_site(config, options, BuildReport(), memory=memory).files
-            assert remembered == render_site(config, options, BuildReport()).files, edit
+            assert serve_files(config, memory) == files_below(clean_out), edit
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def tamper(out: Path, name: str, word: str) -> None:
+    """Change a built file behind ssg's back: same size (only the mtime tells) or another size."""
+    pages = sorted(p for p in out.rglob("index.html") if p.parent != out)
+    target = pages[len(word) % len(pages)] if name == "page" else out / name
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"<", b"[", 1) if len(word) % 2 else data + word.encode())
+
+
+def serve_files(config: SiteConfig, memory: MemoryCache) -> dict[str, bytes]:
+    """Return every file as ssg serve would answer it; one it finds changed on disk is rendered again."""
+    options = BuildOptions(selection=Selection(drafts=True, future=True))
+    files = render_site(config, options, BuildReport(), memory=memory).files
+    shown = {p: data if isinstance(data, bytes) else data.read() for p, data in files.items()}
+    if all(data is not None for data in shown.values()):
+        return {p: data for p, data in shown.items() if data is not None}
+    memory.forget_changed()  # what a request for such a file makes the preview do before answering it
+    return render_site(config, options, BuildReport(), memory=memory).contents()
+
+
+def files_below(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
