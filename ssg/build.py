@@ -63,6 +63,7 @@ class BuildReport:
     files: int = 0
     rendered: int = 0
     write: WriteReport | None = None
+    left_out: int | None = None  # essays and pages not published (drafts, future essays); None: not known
     # What the build made (plan, parsed essays): kept for a caller that ends the process right after
     # and would rather not spend time freeing it.
     made: tuple[object, ...] = ()
@@ -152,6 +153,8 @@ def load_content(
     all_pages, found = collect_pages(config, read_page_sources(config) if page_sources is None else page_sources)
     problems += found
     pages_now = published(all_pages, selection)
+    if memo is not None:  # every essay parsed without errors is in it, published or not
+        report.left_out = len(memo) - len(essays) + len(all_pages) - len(pages_now)
     menus = None
     if not failed:  # with essays missing, every menu entry naming one would be reported too
         problems += slug_clashes(pages_now, {e.slug: e.source for e in essays})
@@ -290,6 +293,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
         index.references.clear()
     site = load_site(config, options, report, memo, sources, compiled, index.references, page_sources)
     plan = plan_all(site, report)
+    everything = replace(options, selection=Selection(drafts=True, future=True))
+    shown_all = input_digest(config, everything, sources + page_sources) if report.left_out == 0 else ""
     del sources  # the essay files' bytes
     unrecorded = not previous and not absent_or_empty(config.output)
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
@@ -299,7 +304,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     report.write = replace(report.write, unrecorded=left)
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]
     warnings = tuple(report.warnings)
-    index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
+    index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings, shown_all)
     # Said once, by the build that moved them (not repeated by the next build with nothing changed).
     index.addresses[out], moved = moved_addresses(plan.site, index.addresses.get(out, {}), index.outputs[out])
     report.warnings.extend(moved)

@@ -6,6 +6,7 @@ import os
 import stat as stat_module
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -16,6 +17,7 @@ from ssg.build import (
     Plan,
     ProgressFactory,
     check_folders,
+    input_digest,
     is_heavy,
     keys_of,
     load_site,
@@ -23,15 +25,16 @@ from ssg.build import (
     own_outputs,
     plan_all,
 )
-from ssg.cache import BuildCache, load_cache, load_index
+from ssg.cache import BuildCache, PlanEntry, load_cache, load_index
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
+from ssg.content.page import read_page_sources
 from ssg.errors import SsgError
 from ssg.fingerprint import code_version, fingerprint
 from ssg.render import output_paths, render_outputs
 from ssg.site import Site
 from ssg.theme import References
-from ssg.write import Record, unchanged_outputs
+from ssg.write import Record, all_as_written, unchanged_outputs
 
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -130,6 +133,7 @@ class MemoryCache:
     references: References = field(default_factory=dict)  # what each template source loads
     started: bool = False  # whether the cache of the last `ssg build` was looked at
     recorded: Record = field(default_factory=dict)  # its files in the output folder, until a build succeeds
+    built: PlanEntry | None = None  # what that build was made from
 
     def start_from_build(self, config: SiteConfig) -> None:
         """Take over what the last `ssg build` left in the site's cache, and its record of the output folder.
@@ -146,6 +150,7 @@ class MemoryCache:
         self.essays = load_cache(config)
         self.essays.saved.clear()  # kept only to save the cache again, which a preview never does
         self.recorded = index.outputs.get(str(config.output), {})
+        self.built = index.plans.get(str(config.output))
 
     def forget_changed(self) -> int:
         """Drop stored files that changed in the output folder (the next build renders them); return how many."""
@@ -155,7 +160,7 @@ class MemoryCache:
         return len(changed)
 
 
-Publish = Callable[[Rendered], None]
+Publish = Callable[[Mapping[str, File]], None]
 EARLY_LIMIT = 3  # edited essays whose own pages are published before the rest of a rebuild
 
 
@@ -171,15 +176,20 @@ def render_site(
 
     With `memory`, outputs whose cache key is unchanged since the last call are reused; on the first call,
     those whose key and file are as the last `ssg build` recorded them are left in the output folder
-    (as Stored), read only when asked for. With `early`
-    too, when only the text of an essay or two changed, `early` first gets the site with just their
-    own pages rendered anew (list pages still as before), so a preview can show the edit at once.
+    (as Stored), read only when asked for. With `early` too, the site's files are published early:
+    on the first call, the last build's files at once if that build had the same inputs (the rest of the
+    call then only prepares later calls); later, when only the text of an essay or two changed, the site
+    with just their own pages rendered anew (list pages still as before), so a preview shows the edit at once.
     """
     check_folders(config)  # a static folder that would publish the essays' sources is refused here, too
     if memory is not None and not memory.started and options.cache:
         memory.start_from_build(config)  # a preview starts from the last `ssg build`
     recorded = memory.recorded if memory is not None and not memory.files else {}
     sources = read_sources(config, memory.sources) if memory else None
+    if memory is not None and sources is not None and early is not None and recorded:
+        as_built = _as_built(config, options, memory, sources)
+        if as_built is not None:
+            early(as_built)
     memo = memory.essays.essays_for(config) if memory else None
     compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
     site = load_site(config, options, report, memo, sources, compiled, references)
@@ -208,6 +218,24 @@ def render_site(
     return Rendered(plan.site, files)
 
 
+def _as_built(
+    config: SiteConfig, options: BuildOptions, memory: MemoryCache, sources: list[Source]
+) -> dict[str, File] | None:
+    """Return the files of the last `ssg build` if it was made from these very inputs and all are as it wrote them.
+
+    As for a build with nothing changed (see build.build), nothing can differ: no need to plan or compare keys.
+    """
+    last = memory.built
+    if last is None or (last.valid_until is not None and (options.now or datetime.now(config.tz)) >= last.valid_until):
+        return None
+    if input_digest(config, options, sources + read_page_sources(config)) not in (last.inputs, last.inputs_shown_all):
+        return None
+    if not all_as_written(config.output, memory.recorded):
+        return None
+    out = os.path.join(str(config.output), "")
+    return {p: Stored(out + p, size, mtime) for p, (_key, size, mtime) in memory.recorded.items()}
+
+
 def _edited(memory: MemoryCache, sources: list[Source], plan: Plan) -> set[str]:
     """Return the essay files whose bytes alone changed since the last build; empty if anything else did."""
     if not memory.files or memory.plan_key != (plan.key, plan.data_key) or len(sources) != len(memory.digests):
@@ -232,7 +260,7 @@ def _render_early(
         return known  # the whole rebuild reports it
     updated = dict(known)
     updated.update({p: (keys[p], data) for p, data in fresh.items()})
-    early(Rendered(plan.site, {p: data for p, (_key, data) in updated.items()}))
+    early({p: data for p, (_key, data) in updated.items()})
     return updated
 
 

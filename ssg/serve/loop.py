@@ -15,7 +15,7 @@ from ssg.build import BuildOptions, BuildReport
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
-from ssg.inmemory import MemoryCache, Rendered, render_site
+from ssg.inmemory import MemoryCache, render_site
 from ssg.serve.server import File, PreviewServer, ServeError, Snapshot, open_server
 from ssg.serve.watcher import Watcher
 
@@ -68,6 +68,13 @@ def without_outside_links(config: SiteConfig, files: Files) -> dict[str, File]:
     return {key: data for key, data in files.items() if key not in unsafe}
 
 
+def _built(config: SiteConfig, files: Files, seconds: float) -> str:
+    """Return the report of a preview's first whole build."""
+    stored = sum(not isinstance(data, bytes) for data in files.values())
+    where = f" ({stored} of them as ssg build wrote them in {_shown(config)})" if stored else ""
+    return f"Built {len(files)} files in {seconds:.2f} s{where}"
+
+
 def _shown(config: SiteConfig) -> str:
     """Return the output folder as the user names it: relative to the site folder if inside it."""
     out = config.output
@@ -88,6 +95,7 @@ class BuildLoop:
         self._changes = self._handled = 0
         self._stopping = self._building = False
         self._recheck = False  # a request found a file of the last `ssg build` changed on disk
+        self._complete = False  # whether a whole build succeeded (not only an early publication)
         self._warnings: list[str] = []
         # The parsed site and rendered files of the last build: a rebuild redoes only what changed.
         self._memory = MemoryCache()
@@ -185,10 +193,11 @@ class BuildLoop:
         jobs = 1 if self._snapshot.built else (os.cpu_count() or 1)
         options = BuildOptions(selection=self._selection, jobs=jobs)
 
-        def early(rendered: Rendered) -> None:
-            # Only the edited essays' own pages are new: show them now, the lists that name them follow.
+        def early(files: Files) -> None:
+            # The last build's files, the same as this build will make; or only the edited essays' own pages
+            # are new: show them now, the lists that name them follow.
             if not self._snapshot.problems:
-                publish_early((config, without_outside_links(config, rendered.files)))
+                publish_early((config, without_outside_links(config, files)))
 
         rendered = render_site(config, options, report, memory=self._memory, early=early)
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
@@ -198,25 +207,29 @@ class BuildLoop:
     ) -> Snapshot:
         old = self._snapshot
         changed = changed_files(old.files, files)
+        complete = self._complete
+        self._complete = complete or not early
         if old.built and not old.problems and not changed and old.base_path == config.base_path:
             if not early:
-                self._log.info(f"Rebuilt in {seconds:.2f} s (no changes)")
+                same = f"Rebuilt in {seconds:.2f} s (no changes)"
+                self._log.info(same if complete else _built(config, files, seconds))
             return old
         css_only = old.built and bool(changed) and all(k.endswith(".css") for k in changed)
         epoch = max(old.epoch + 1, time.time_ns() // 1_000_000)
         files_now = MappingProxyType(files)
         new = Snapshot(files_now, config.base_path, epoch, old.epoch, css_only, (), old.version + 1, frozenset(changed))
         self._publish(new)
-        if early:
+        if early and old.built:
             self._log.info(f"Showing the edited page after {seconds:.2f} s; updating the pages that list it")
-        elif old.built:
+        elif early:
+            where = _shown(config)
+            self._log.info(f"Serving the site as ssg build left it in {where} after {seconds:.2f} s; checking it")
+        elif complete:
             noun = "file" if len(changed) == 1 else "files"
             fixed = "; the errors are fixed" if old.problems else ""
             self._log.info(f"Rebuilt in {seconds:.2f} s ({len(changed)} {noun} changed){fixed}")
         else:
-            stored = sum(not isinstance(data, bytes) for data in files.values())
-            where = f" ({stored} of them as ssg build wrote them in {_shown(config)})" if stored else ""
-            self._log.info(f"Built {len(files)} files in {seconds:.2f} s{where}")
+            self._log.info(_built(config, files, seconds))
         return new
 
     def _fail(self, errors: list[str], problems: list[str]) -> Snapshot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -524,12 +525,12 @@ def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_p
 def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: Path) -> None:
     from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
-    from ssg.inmemory import MemoryCache, Rendered, render_site
+    from ssg.inmemory import File, MemoryCache, Rendered, render_site
 
     make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", body=f"Text {i}.") for i in range(4)})
     config, _ = load_config(tmp_path)
     memory = MemoryCache()
-    shown: list[Rendered] = []
+    shown: list[Mapping[str, File]] = []
 
     def render() -> Rendered:
         return render_site(config, BuildOptions(), BuildReport(), memory=memory, early=shown.append)
@@ -539,7 +540,7 @@ def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: P
     (tmp_path / "essays/e1.md").write_text(essay("Essay 1", date="2026-01-11", body="Neuer Text."), encoding="utf-8")
     after = render().files
     assert len(shown) == 1
-    early = shown[0].files
+    early = shown[0]
     page, feed = "essay-1/index.html", "feed.xml"
     assert b"Neuer Text." in early[page] and early[page] == after[page]
     assert early[feed] == before[feed] != after[feed]  # the feed (full texts) follows with the rest

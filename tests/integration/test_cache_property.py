@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from ssg.build import BuildOptions, BuildReport
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
-from ssg.inmemory import MemoryCache, render_site
+from ssg.inmemory import File, MemoryCache, render_site
 from ssg.theme import builtin_theme_dir
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
@@ -166,6 +167,7 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
             apply_edit(root, edit)
             if edit[0] == "restart":
                 memory = MemoryCache()
+            fresh = not memory.started
             cached = run("build", "-s", str(root))
             clean_out = root / "clean"
             shutil.rmtree(clean_out, ignore_errors=True)
@@ -180,7 +182,15 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
                 tamper(root / "_site", edit[1], edit[2])
             # ssg serve, reusing what it rendered and the files of the last build, shows what a clean build makes.
             config, _ = load_config(root)
-            assert serve_files(config, memory) == files_below(clean_out), edit
+            clean_files = files_below(clean_out)
+            served, started = serve_files(config, memory)
+            assert served == clean_files, edit
+            # A preview started right after a build (of a site with no drafts) shows that build's files at once,
+            # unless one of them was changed since.
+            if fresh and edit[0] != "tamper":
+                assert started == clean_files, edit
+            else:
+                assert started is None, edit
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -193,15 +203,25 @@ def tamper(out: Path, name: str, word: str) -> None:
     target.write_bytes(data.replace(b"<", b"[", 1) if len(word) % 2 else data + word.encode())
 
 
-def serve_files(config: SiteConfig, memory: MemoryCache) -> dict[str, bytes]:
-    """Return every file as ssg serve would answer it; one it finds changed on disk is rendered again."""
+def serve_files(config: SiteConfig, memory: MemoryCache) -> tuple[dict[str, bytes], dict[str, bytes] | None]:
+    """Return every file as ssg serve would answer it (one it finds changed on disk is rendered again), and
+    what it showed at once on starting, if it did."""
     options = BuildOptions(selection=Selection(drafts=True, future=True))
-    files = render_site(config, options, BuildReport(), memory=memory).files
+    fresh = not memory.started
+    published: list[Mapping[str, File]] = []
+    files = render_site(config, options, BuildReport(), memory=memory, early=published.append).files
+    started = read_all(published[0]) if fresh and published else None
+    shown = read_all(files)
+    if shown is None:
+        memory.forget_changed()  # what a request for such a file makes the preview do before answering it
+        shown = render_site(config, options, BuildReport(), memory=memory).contents()
+    return shown, started
+
+
+def read_all(files: Mapping[str, File]) -> dict[str, bytes] | None:
+    """Return every file's bytes as the preview's server reads them; None if one changed on disk since."""
     shown = {p: data if isinstance(data, bytes) else data.read() for p, data in files.items()}
-    if all(data is not None for data in shown.values()):
-        return {p: data for p, data in shown.items() if data is not None}
-    memory.forget_changed()  # what a request for such a file makes the preview do before answering it
-    return render_site(config, options, BuildReport(), memory=memory).contents()
+    return None if any(data is None for data in shown.values()) else shown
 
 
 def files_below(folder: Path) -> dict[str, bytes]:

@@ -543,3 +543,33 @@ def test_serve_starts_from_the_last_build_and_never_serves_a_file_changed_behind
         running.preview.stop()
     # The preview only reads the output folder: what was changed there by hand stays so.
     assert b"Der erste Txet." in page.read_bytes() and (out / "feed.xml").read_bytes().endswith(b"<!-- von Hand -->")
+
+
+def test_serve_right_after_a_build_shows_its_files_at_once_then_takes_edits(site: Path) -> None:
+    assert run("build", "-s", str(site), "--drafts", "--future").exit_code == 0
+    out = site / "_site"
+    built = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    running = start(site)
+    try:
+        at_once = r"Serving the site as ssg build left it in _site/ after \d+\.\d\d s; checking it"
+        assert re.fullmatch(at_once, running.log.lines[0]), running.log.lines
+        for path, data in built.items():
+            reply = running.get("/" + path)
+            assert reply.status == 200 and INJECTED.sub(b"", reply.body) == data, path
+        whole = f"Built {len(built)} files in \\d+\\.\\d\\d s \\({len(built)} of them as ssg build wrote them in _site/\\)"
+        wait_until(lambda: any(re.fullmatch(whole, line) for line in running.log.lines), "the whole first build")
+        running.write("essays/erstes.md", essay("Erstes Essay", body="Gleich nach dem Start."))
+        wait_until(lambda: "Gleich nach dem Start." in running.get("/erstes-essay/").text, "the edit")
+    finally:
+        running.preview.stop()
+
+
+def test_serve_after_a_build_without_drafts_shows_the_drafts(site: Path) -> None:
+    # That build left the draft and the future essay out: its files are not what the preview shows.
+    assert run("build", "-s", str(site)).exit_code == 0
+    running = start(site)
+    try:
+        assert re.fullmatch(STARTED_FROM_BUILD, running.log.lines[0]), running.log.lines
+        assert "Noch geheim." in running.get("/ein-entwurf/").text and "Ein Entwurf" in running.get("/").text
+    finally:
+        running.preview.stop()
