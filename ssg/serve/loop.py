@@ -291,9 +291,10 @@ class Preview:
         self._server = open_server(self.options.host, self.options.port, self.loop)
         try:
             self.watcher.start()
-            self.loop.build()
             server = self._server
+            # Answering during the first build: it may publish the last `ssg build`'s files before it ends.
             self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
+            self.loop.build()
             self._spawn("ssg-serve-build", self.loop.run)
         except BaseException:
             self.stop()
