@@ -134,6 +134,7 @@ class MemoryCache:
     started: bool = False  # whether the cache of the last `ssg build` was looked at
     recorded: Record = field(default_factory=dict)  # its files in the output folder, until a build succeeds
     built: PlanEntry | None = None  # what that build was made from
+    parsed_pending: bool = False  # its parsed essays are still to be loaded
 
     def start_from_build(self, config: SiteConfig) -> None:
         """Take over what the last `ssg build` left in the site's cache, and its record of the output folder.
@@ -147,10 +148,16 @@ class MemoryCache:
         for rel, (signature, digest) in index.sources.items():
             self.sources[rel] = (signature, Source(rel, None, None, digest, os.path.join(root, rel)))
         self.references.update(index.references)
-        self.essays = load_cache(config)
-        self.essays.saved.clear()  # kept only to save the cache again, which a preview never does
         self.recorded = index.outputs.get(str(config.output), {})
         self.built = index.plans.get(str(config.output))
+        self.parsed_pending = True
+
+    def load_parsed_essays(self, config: SiteConfig) -> None:
+        """Load the last build's parsed essays, if start_from_build left them to load (they take a while)."""
+        if self.parsed_pending:
+            self.parsed_pending = False
+            self.essays = load_cache(config)
+            self.essays.saved.clear()  # kept only to save the cache again, which a preview never does
 
     def forget_changed(self) -> int:
         """Drop stored files that changed in the output folder (the next build renders them); return how many."""
@@ -190,6 +197,8 @@ def render_site(
         as_built = _as_built(config, options, memory, sources)
         if as_built is not None:
             early(as_built)
+    if memory is not None:
+        memory.load_parsed_essays(config)
     memo = memory.essays.essays_for(config) if memory else None
     compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
     site = load_site(config, options, report, memo, sources, compiled, references)
