@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat as stat_module
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import jinja2
@@ -197,6 +197,9 @@ def render_site(
         as_built = _as_built(config, options, memory, sources)
         if as_built is not None:
             early(as_built)
+            # The caller may answer requests from threads now: no forking beside them (there is nothing to
+            # render anyway, and nothing to parse unless the parsed essays were lost).
+            options = replace(options, jobs=1)
     if memory is not None:
         memory.load_parsed_essays(config)
     memo = memory.essays.essays_for(config) if memory else None

@@ -84,8 +84,17 @@ def _shown(config: SiteConfig) -> str:
 class BuildLoop:
     """Rebuild the site after changes settle; publish each good build as a new epoch, keep it on errors."""
 
-    def __init__(self, root: Path, selection: Selection, log: Log, delay: float, before_build: Callable[[], None]):
+    def __init__(
+        self,
+        root: Path,
+        selection: Selection,
+        log: Log,
+        delay: float,
+        before_build: Callable[[], None],
+        published: Callable[[], None] = lambda: None,  # after each publication (a preview starts serving)
+    ):
         self.root = root
+        self._published_hook = published
         self.config: SiteConfig | None = None
         self.builds = 0
         self._selection, self._log, self._delay, self._before_build = selection, log, delay, before_build
@@ -249,6 +258,7 @@ class BuildLoop:
         with self._published:
             self._snapshot = snapshot
             self._published.notify_all()
+        self._published_hook()
 
     def _show_warnings(self, warnings: list[str]) -> None:
         if warnings != self._warnings:
@@ -264,7 +274,7 @@ class Preview:
         self.options = options
         self.root = options.root.resolve()
         selection = Selection(drafts=options.drafts, future=options.drafts)
-        self.loop = BuildLoop(self.root, selection, log, options.delay, self._sync_watches)
+        self.loop = BuildLoop(self.root, selection, log, options.delay, self._sync_watches, self._serve_http)
         self.watcher = Watcher(self.root, self.loop.changed, poll=options.poll)
         self._server: PreviewServer | None = None
         self._threads: list[threading.Thread] = []
@@ -291,10 +301,8 @@ class Preview:
         self._server = open_server(self.options.host, self.options.port, self.loop)
         try:
             self.watcher.start()
-            server = self._server
-            # Answering during the first build: it may publish the last `ssg build`'s files before it ends.
-            self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
             self.loop.build()
+            self._serve_http()
             self._spawn("ssg-serve-build", self.loop.run)
         except BaseException:
             self.stop()
@@ -319,6 +327,12 @@ class Preview:
         self.watcher.stop()
         for thread in self._threads:
             thread.join(timeout=5)
+
+    def _serve_http(self) -> None:
+        """Start answering requests, once: at the first build's first publication, or after that build."""
+        server = self._server
+        if server is not None and not any(t.name == "ssg-serve-http" for t in self._threads):
+            self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

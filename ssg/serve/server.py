@@ -34,14 +34,6 @@ WAITING_PAGE = (
     b"<body><h1>ssg preview</h1><p>The site could not be built yet. "
     b"This page reloads by itself once the errors are fixed.</p></body></html>\n"
 )
-# Shown while the first build runs (the server answers from the start).
-BUILDING_PAGE = (
-    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>ssg preview</title></head>\n'
-    b"<body><h1>ssg preview</h1><p>The site is being built. "
-    b"This page reloads by itself when it is ready.</p></body></html>\n"
-)
-
-
 # How often a request for a file that changed in the output folder waits for the rebuild that renders it.
 STALE_RETRIES = 3
 STALE_WAIT_SECONDS = 30.0
@@ -154,7 +146,7 @@ def route(snapshot: Snapshot, target: str) -> Reply:
     if path is None:
         return Reply(400, b"Bad request path\n")
     if not snapshot.built:
-        return Reply(503, WAITING_PAGE if snapshot.problems else BUILDING_PAGE, HTML)
+        return Reply(503, WAITING_PAGE, HTML)
     base = snapshot.base_path
     if not path.startswith(base):
         return Reply(302, location=base) if path == "/" else _not_found(snapshot)

@@ -32,8 +32,3 @@ def test_a_stored_file_is_answered_while_unchanged_and_never_once_changed(tmp_pa
         reply = route(snapshot, target)
         assert reply.stale and reply.status == 503 and b"von Hand" not in reply.body and b"nicht de" not in reply.body
 
-
-def test_before_the_first_build_the_page_says_building_or_broken() -> None:
-    assert b"being built" in route(Snapshot(), "/").body
-    broken = route(Snapshot(problems=("site.yml:1: kaputt",)), "/")
-    assert broken.status == 503 and b"could not be built" in broken.body
