@@ -159,12 +159,23 @@ class MemoryCache:
             self.essays = load_cache(config)
             self.essays.saved.clear()  # kept only to save the cache again, which a preview never does
 
-    def forget_changed(self) -> int:
-        """Drop stored files that changed in the output folder (the next build renders them); return how many."""
-        changed = [p for p, (_key, data) in self.files.items() if isinstance(data, Stored) and not data.current()]
-        for path in changed:
-            del self.files[path]
-        return len(changed)
+    def forget_changed(self, config: SiteConfig) -> int:
+        """Drop stored files that changed in the output folder (the next build renders them); return how many.
+
+        A file that a later `ssg build` recorded with the same key (it wrote, or kept, the same bytes) is
+        taken over again as that build left it.
+        """
+        changed = {p: key for p, (key, data) in self.files.items() if isinstance(data, Stored) and not data.current()}
+        if not changed:
+            return 0
+        same = unchanged_outputs(config.output, changed, load_index(config).outputs.get(str(config.output), {}))
+        out = os.path.join(str(config.output), "")
+        for path, key in changed.items():
+            if path in same:
+                self.files[path] = (key, Stored(out + path, *same[path]))
+            else:
+                del self.files[path]
+        return len(changed) - len(same)
 
 
 Publish = Callable[[Mapping[str, File]], None]

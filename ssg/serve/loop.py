@@ -194,7 +194,7 @@ class BuildLoop:
         with self._wake:
             recheck, self._recheck = self._recheck, False
         if recheck:
-            self._memory.forget_changed()
+            self._memory.forget_changed(config)
         self.config = config
         report = BuildReport()
         # The first build of a large site uses every core; later ones only redo what changed, and

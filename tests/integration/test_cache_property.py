@@ -213,7 +213,7 @@ def serve_files(config: SiteConfig, memory: MemoryCache) -> tuple[dict[str, byte
     started = read_all(published[0]) if fresh and published else None
     shown = read_all(files)
     if shown is None:
-        memory.forget_changed()  # what a request for such a file makes the preview do before answering it
+        memory.forget_changed(config)  # what a request for such a file makes the preview do before answering it
         shown = render_site(config, options, BuildReport(), memory=memory).contents()
     return shown, started
 
