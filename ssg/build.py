@@ -66,6 +66,7 @@ class BuildReport:
     files: int = 0
     rendered: int = 0
     write: WriteReport | None = None
+    left_out: int | None = None  # essays and pages not published (drafts, future essays); None: not known
     # What the build made (plan, parsed essays): kept for a caller that ends the process right after
     # and would rather not spend time freeing it.
     made: tuple[object, ...] = ()
@@ -163,6 +164,8 @@ def load_content(
     all_pages, found = collect_pages(config, read_page_sources(config) if page_sources is None else page_sources)
     problems += found
     pages_now = published(all_pages, selection)
+    if memo is not None:  # every essay parsed without errors is in it, published or not
+        report.left_out = len(memo) - len(essays) + len(all_pages) - len(pages_now)
     menus = None
     files, image_memo = beside
     attachments, found = attach_all(config, [*essays, *pages_now], files, remembered(images.measure, image_memo))
@@ -372,6 +375,8 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     used = {f.source.digest for a in site.site.attachments.values() for f in a.files if f.image}
     index.images = {d: info for d, info in image_memo.items() if d in used}
     plan = plan_all(site, report)
+    everything = replace(options, selection=Selection(drafts=True, future=True))
+    shown_all = input_digest(config, everything, sources + page_sources, files) if report.left_out == 0 else ""
     del sources  # the essay files' bytes
     unrecorded = not previous and not absent_or_empty(config.output)
     report.write, index.outputs[out] = _render_and_write(plan, options, report, previous, progress)
@@ -381,7 +386,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: ProgressFactory |
     report.write = replace(report.write, unrecorded=left)
     upcoming = [e.date for _, e, _ in memo.values() if e.date > options.now]
     warnings = tuple(report.warnings)
-    index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
+    index.plans[out] = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings, shown_all)
     # Said once, by the build that moved them (not repeated by the next build with nothing changed).
     index.addresses[out], moved = moved_addresses(plan.site, index.addresses.get(out, {}), index.outputs[out])
     report.warnings.extend(moved)
@@ -434,7 +439,7 @@ def _render_and_write(
         def render(wave: list[Output], wave_keys: list[str]) -> dict[str, int]:
             paths = output_paths(wave)
             wanted = dict(zip(paths, wave_keys, strict=True))
-            same = unchanged_outputs(out, wanted, previous) if options.cache else set()
+            same = unchanged_outputs(out, wanted, previous) if options.cache else {}
             todo = [o for o, p in zip(wave, paths, strict=True) if p not in same]
             tick = progress(len(todo)) if progress and todo else None
             # Files staged under flat names are named by their index in a wave: each wave has a prefix of its own.

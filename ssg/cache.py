@@ -83,6 +83,9 @@ class PlanEntry:
     pages: int
     files: int
     warnings: tuple[Problem, ...]
+    # The inputs' digest had the build shown drafts and future essays too, if it left none out (and no draft
+    # page): then a preview, which shows them, would make the same files. "" otherwise.
+    inputs_shown_all: str = ""
 
 
 @dataclass

@@ -79,7 +79,7 @@ def check(config: SiteConfig, strict: bool = False, selection: Selection | None 
                 ref = replace(ref, value=urls.relative_to_base(config.base_path, own.url), written=ref.value)
             found = _essay_ref(site, text, ref)
             problems += [Problem(text.source, ref.line, m, _severity(m)) for m in found]
-    problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.files.items()}, skip)
+    problems += _page_problems(site, {PurePosixPath(p): data for p, data in rendered.contents().items()}, skip)
     problems += _redirect_problems(site, rendered)
     return finish(problems, strict)
 
@@ -91,7 +91,7 @@ def finish(problems: Iterable[Problem], strict: bool) -> list[Problem]:
 
 
 def _index(config: SiteConfig, rendered: Rendered) -> _Site:
-    files = {PurePosixPath(path): data for path, data in rendered.files.items()}
+    files = {PurePosixPath(path): data for path, data in rendered.contents().items()}
     html = sorted(path for path in files if path.suffix == ".html")
     pages = {path: scan_html(files[path].decode("utf-8", "replace")) for path in html}
     essays: dict[str, Essay | Page] = {e.source: e for e in rendered.site.essays}

@@ -47,9 +47,9 @@ def staging_dir(out: Path) -> Path:
     return staging
 
 
-def unchanged_outputs(out: Path, keys: Mapping[str, str], previous: Record) -> set[str]:
-    """Return paths whose key matches the last build and whose file nobody has touched since."""
-    same = set()
+def unchanged_outputs(out: Path, keys: Mapping[str, str], previous: Record) -> dict[str, Stamp]:
+    """Return paths whose key matches the last build and whose file nobody has touched since, with its stamp."""
+    same = {}
     prefix = os.path.join(str(out), "")
     for rel, key in keys.items():
         known = previous.get(rel)
@@ -60,7 +60,7 @@ def unchanged_outputs(out: Path, keys: Mapping[str, str], previous: Record) -> s
         except OSError:
             continue
         if stat.st_size == known[1] and stat.st_mtime_ns == known[2]:
-            same.add(rel)
+            same[rel] = known[1], known[2]
     return same
 
 

@@ -15,12 +15,12 @@ from ssg.build import BuildOptions, BuildReport
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
-from ssg.inmemory import MemoryCache, Rendered, render_site
-from ssg.serve.server import PreviewServer, ServeError, Snapshot, open_server
+from ssg.inmemory import MemoryCache, render_site
+from ssg.serve.server import File, PreviewServer, ServeError, Snapshot, open_server
 from ssg.serve.watcher import Watcher
 
 MAX_DEBOUNCE_SECONDS = 2.0
-Files = Mapping[str, bytes]  # by path relative to the output folder: 'a/index.html'
+Files = Mapping[str, File]  # by path relative to the output folder: 'a/index.html'
 
 
 class Log(Protocol):
@@ -52,7 +52,7 @@ def changed_files(old: Files, new: Files) -> set[str]:
     return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
-def without_outside_links(config: SiteConfig, files: Files) -> dict[str, bytes]:
+def without_outside_links(config: SiteConfig, files: Files) -> dict[str, File]:
     """Drop static files that are links to something outside their folder and the site: never serve those."""
     themes = dict.fromkeys([config.theme, "default"])
     sources = [(config.root / config.static, "")] + [(config.root / "themes" / t / "static", "static/") for t in themes]
@@ -68,11 +68,33 @@ def without_outside_links(config: SiteConfig, files: Files) -> dict[str, bytes]:
     return {key: data for key, data in files.items() if key not in unsafe}
 
 
+def _built(config: SiteConfig, files: Files, seconds: float) -> str:
+    """Return the report of a preview's first whole build."""
+    stored = sum(not isinstance(data, bytes) for data in files.values())
+    where = f" ({stored} of them as ssg build wrote them in {_shown(config)})" if stored else ""
+    return f"Built {len(files)} files in {seconds:.2f} s{where}"
+
+
+def _shown(config: SiteConfig) -> str:
+    """Return the output folder as the user names it: relative to the site folder if inside it."""
+    out = config.output
+    return f"{out.relative_to(config.root).as_posix()}/" if out.is_relative_to(config.root) else f"{out}/"
+
+
 class BuildLoop:
     """Rebuild the site after changes settle; publish each good build as a new epoch, keep it on errors."""
 
-    def __init__(self, root: Path, selection: Selection, log: Log, delay: float, before_build: Callable[[], None]):
+    def __init__(
+        self,
+        root: Path,
+        selection: Selection,
+        log: Log,
+        delay: float,
+        before_build: Callable[[], None],
+        published: Callable[[], None] = lambda: None,  # after each publication (a preview starts serving)
+    ):
         self.root = root
+        self._published_hook = published
         self.config: SiteConfig | None = None
         self.builds = 0
         self._selection, self._log, self._delay, self._before_build = selection, log, delay, before_build
@@ -81,6 +103,8 @@ class BuildLoop:
         self._wake = threading.Condition()
         self._changes = self._handled = 0
         self._stopping = self._building = False
+        self._recheck = False  # a request found a file of the last `ssg build` changed on disk
+        self._complete = False  # whether a whole build succeeded (not only an early publication)
         self._warnings: list[str] = []
         # The parsed site and rendered files of the last build: a rebuild redoes only what changed.
         self._memory = MemoryCache()
@@ -105,6 +129,13 @@ class BuildLoop:
         with self._published:
             self._published.wait_for(lambda: self._stopping or self._snapshot.version != version, timeout)
             return None if self._stopping else self._snapshot
+
+    def recheck(self, version: int, timeout: float) -> Snapshot | None:
+        """Have the next build render every stored file that changed on disk; wait for its snapshot."""
+        with self._wake:
+            self._recheck = True
+        self.changed()
+        return self.wait_change(version, timeout)
 
     def changed(self) -> None:
         """Note that a source changed; the loop builds once changes stop for a moment."""
@@ -133,7 +164,7 @@ class BuildLoop:
         self.builds += 1
         start = time.perf_counter()
 
-        def publish_early(early: tuple[SiteConfig, dict[str, bytes]]) -> None:
+        def publish_early(early: tuple[SiteConfig, dict[str, File]]) -> None:
             self._report(lambda: self._succeed(*early, time.perf_counter() - start, True))
 
         try:
@@ -175,9 +206,13 @@ class BuildLoop:
         return lambda: self._stopping or self._changes != seen
 
     def _render(
-        self, publish_early: Callable[[tuple[SiteConfig, dict[str, bytes]]], None]
-    ) -> tuple[SiteConfig, dict[str, bytes], list[Problem]]:
+        self, publish_early: Callable[[tuple[SiteConfig, dict[str, File]]], None]
+    ) -> tuple[SiteConfig, dict[str, File], list[Problem]]:
         config, warnings = load_config(self.root)
+        with self._wake:
+            recheck, self._recheck = self._recheck, False
+        if recheck:
+            self._memory.forget_changed(config)
         self.config = config
         report = BuildReport()
         # The first build of a large site uses every core; later ones only redo what changed, and
@@ -185,36 +220,43 @@ class BuildLoop:
         jobs = 1 if self._snapshot.built else (os.cpu_count() or 1)
         options = BuildOptions(selection=self._selection, jobs=jobs)
 
-        def early(rendered: Rendered) -> None:
-            # Only the edited essays' own pages are new: show them now, the lists that name them follow.
+        def early(files: Files) -> None:
+            # The last build's files, the same as this build will make; or only the edited essays' own pages
+            # are new: show them now, the lists that name them follow.
             if not self._snapshot.problems:
-                publish_early((config, without_outside_links(config, rendered.files)))
+                publish_early((config, without_outside_links(config, files)))
 
         rendered = render_site(config, options, report, memory=self._memory, early=early)
         return config, without_outside_links(config, rendered.files), warnings + report.warnings
 
     def _succeed(
-        self, config: SiteConfig, files: dict[str, bytes], seconds: float, early: bool = False
+        self, config: SiteConfig, files: dict[str, File], seconds: float, early: bool = False
     ) -> Snapshot:
         old = self._snapshot
         changed = changed_files(old.files, files)
+        complete = self._complete
+        self._complete = complete or not early
         if old.built and not old.problems and not changed and old.base_path == config.base_path:
             if not early:
-                self._log.info(f"Rebuilt in {seconds:.2f} s (no changes)")
+                same = f"Rebuilt in {seconds:.2f} s (no changes)"
+                self._log.info(same if complete else _built(config, files, seconds))
             return old
         css_only = old.built and bool(changed) and all(k.endswith(".css") for k in changed)
         epoch = max(old.epoch + 1, time.time_ns() // 1_000_000)
         files_now = MappingProxyType(files)
         new = Snapshot(files_now, config.base_path, epoch, old.epoch, css_only, (), old.version + 1, frozenset(changed))
         self._publish(new)
-        if early:
+        if early and old.built:
             self._log.info(f"Showing the edited page after {seconds:.2f} s; updating the pages that list it")
-        elif old.built:
+        elif early:
+            where = _shown(config)
+            self._log.info(f"Serving the site as ssg build left it in {where} after {seconds:.2f} s; checking it")
+        elif complete:
             noun = "file" if len(changed) == 1 else "files"
             fixed = "; the errors are fixed" if old.problems else ""
             self._log.info(f"Rebuilt in {seconds:.2f} s ({len(changed)} {noun} changed){fixed}")
         else:
-            self._log.info(f"Built {len(files)} files in {seconds:.2f} s")
+            self._log.info(_built(config, files, seconds))
         return new
 
     def _fail(self, errors: list[str], problems: list[str]) -> Snapshot:
@@ -234,6 +276,7 @@ class BuildLoop:
         with self._published:
             self._snapshot = snapshot
             self._published.notify_all()
+        self._published_hook()
 
     def _show_warnings(self, warnings: list[str]) -> None:
         if warnings != self._warnings:
@@ -249,7 +292,7 @@ class Preview:
         self.options = options
         self.root = options.root.resolve()
         selection = Selection(drafts=options.drafts, future=options.drafts)
-        self.loop = BuildLoop(self.root, selection, log, options.delay, self._sync_watches)
+        self.loop = BuildLoop(self.root, selection, log, options.delay, self._sync_watches, self._serve_http)
         self.watcher = Watcher(self.root, self.loop.changed, poll=options.poll)
         self._server: PreviewServer | None = None
         self._threads: list[threading.Thread] = []
@@ -278,8 +321,7 @@ class Preview:
         try:
             self.watcher.start()
             self.loop.build()
-            server = self._server
-            self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
+            self._serve_http()
             self._builder = self._spawn("ssg-serve-build", self.loop.run)
         except BaseException:
             self.stop()
@@ -309,6 +351,12 @@ class Preview:
         for thread in self._threads:
             if thread is not self._builder or not self.loop.building:
                 thread.join(timeout=5)
+
+    def _serve_http(self) -> None:
+        """Start answering requests, once: at the first build's first publication, or after that build."""
+        server = self._server
+        if server is not None and not any(t.name == "ssg-serve-http" for t in self._threads):
+            self._spawn("ssg-serve-http", lambda: server.serve_forever(poll_interval=0.05))
 
     def _spawn(self, name: str, target: Callable[[], None]) -> threading.Thread:
         thread = threading.Thread(target=target, name=name, daemon=True)

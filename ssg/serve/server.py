@@ -1,4 +1,5 @@
-"""The preview's HTTP server: the last good build from memory, live-reload injection, build events."""
+"""The preview's HTTP server: the last good build (from memory, or from the files ssg build wrote), live-reload
+injection, build events."""
 
 from __future__ import annotations
 
@@ -33,6 +34,21 @@ WAITING_PAGE = (
     b"<body><h1>ssg preview</h1><p>The site could not be built yet. "
     b"This page reloads by itself once the errors are fixed.</p></body></html>\n"
 )
+# How often a request for a file that changed in the output folder waits for the rebuild that renders it.
+STALE_RETRIES = 3
+STALE_WAIT_SECONDS = 30.0
+CHANGED_ON_DISK = b"This file changed in the output folder behind ssg's back; it is being rendered again: reload.\n"
+
+
+class Stored(Protocol):
+    """A file's bytes left where `ssg build` wrote them."""
+
+    def read(self) -> bytes | None:
+        """Return the bytes, or None if the file changed since it was recorded."""
+        ...
+
+
+File = bytes | Stored
 
 
 class ServeError(Exception):
@@ -43,7 +59,7 @@ class ServeError(Exception):
 class Snapshot:
     """One published state of the preview: the last good build and the current build errors."""
 
-    files: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))  # by path: 'a/index.html'
+    files: Mapping[str, File] = field(default_factory=lambda: MappingProxyType({}))  # by path: 'a/index.html'
     base_path: str = "/"
     epoch: int = 0
     previous_epoch: int = 0
@@ -70,6 +86,10 @@ class SnapshotSource(Protocol):
         """Return the snapshot once its version differs from `version` or on timeout; None when stopping."""
         ...
 
+    def recheck(self, version: int, timeout: float) -> Snapshot | None:
+        """Have stored files that changed on disk rendered again; return the next snapshot as wait_change does."""
+        ...
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -79,6 +99,7 @@ class Reply:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     location: str = ""
+    stale: bool = False  # the file changed in the output folder: a rebuild renders it
 
 
 def is_loopback(host: str) -> bool:
@@ -117,7 +138,7 @@ def decode_path(raw: str) -> str | None:
 
 
 def route(snapshot: Snapshot, target: str) -> Reply:
-    """Map a raw request target to a reply from the snapshot's files; never touches the disk."""
+    """Map a raw request target to a reply from the snapshot's files; reads only files the snapshot names."""
     if len(target) > MAX_TARGET:
         return Reply(414, b"URL too long\n")
     raw_path, _, query = target.partition("#")[0].partition("?")
@@ -131,9 +152,8 @@ def route(snapshot: Snapshot, target: str) -> Reply:
         return Reply(302, location=base) if path == "/" else _not_found(snapshot)
     rel = path[len(base) :]
     key = page_file(rel)
-    data = snapshot.files.get(key)
-    if data is not None:
-        return Reply(200, data, content_type(key))
+    if key in snapshot.files:
+        return _file(snapshot.files[key], 200, content_type(key))
     if f"{rel}/index.html" in snapshot.files:
         return Reply(301, location=raw_path + "/" + (f"?{query}" if query else ""))
     return _not_found(snapshot)
@@ -141,7 +161,12 @@ def route(snapshot: Snapshot, target: str) -> Reply:
 
 def _not_found(snapshot: Snapshot) -> Reply:
     page = snapshot.files.get("404.html")
-    return Reply(404, page, HTML) if page is not None else Reply(404, b"Not found\n")
+    return _file(page, 404, HTML) if page is not None else Reply(404, b"Not found\n")
+
+
+def _file(data: File, status: int, kind: str) -> Reply:
+    body = data if isinstance(data, bytes) else data.read()
+    return Reply(status, body, kind) if body is not None else Reply(503, CHANGED_ON_DISK, stale=True)
 
 
 def inject(html: bytes, snapshot: Snapshot) -> bytes:
@@ -226,8 +251,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == SCRIPT_PATH:
             self._send(Reply(200, livereload_script(), "text/javascript; charset=utf-8"), send_body)
             return
-        snapshot = self.server.source.snapshot
+        source = self.server.source
+        snapshot = source.snapshot
         reply = route(snapshot, self.path)
+        for _ in range(STALE_RETRIES):
+            # Someone changed a file of the last `ssg build`: never serve it, wait until it is rendered.
+            if not reply.stale or (newer := source.recheck(snapshot.version, STALE_WAIT_SECONDS)) is None:
+                break
+            snapshot = newer
+            reply = route(snapshot, self.path)
         if reply.content_type == HTML:
             reply = Reply(reply.status, inject(reply.body, snapshot), HTML)
         self._send(reply, send_body)

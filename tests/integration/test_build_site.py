@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -554,12 +555,12 @@ def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_p
 def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: Path) -> None:
     from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
-    from ssg.inmemory import MemoryCache, Rendered, render_site
+    from ssg.inmemory import File, MemoryCache, Rendered, render_site
 
     make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", body=f"Text {i}.") for i in range(4)})
     config, _ = load_config(tmp_path)
     memory = MemoryCache()
-    shown: list[Rendered] = []
+    shown: list[Mapping[str, File]] = []
 
     def render() -> Rendered:
         return render_site(config, BuildOptions(), BuildReport(), memory=memory, early=shown.append)
@@ -569,7 +570,7 @@ def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: P
     (tmp_path / "essays/e1.md").write_text(essay("Essay 1", date="2026-01-11", body="Neuer Text."), encoding="utf-8")
     after = render().files
     assert len(shown) == 1
-    early = shown[0].files
+    early = shown[0]
     page, feed = "essay-1/index.html", "feed.xml"
     assert b"Neuer Text." in early[page] and early[page] == after[page]
     assert early[feed] == before[feed] != after[feed]  # the feed (full texts) follows with the rest
@@ -730,3 +731,31 @@ def test_feeds_carry_rfc3339_times_even_for_old_dates(tmp_path: Path) -> None:
     assert "<published>2026-01-01T00:00:00+01:00</published>" in atom
     items = json.loads((tmp_path / "_site/feed.json").read_text(encoding="utf-8"))["items"]
     assert sorted(i["date_published"] for i in items) == ["1849-12-31T23:06:32+00:00", "2026-01-01T00:00:00+01:00"]
+
+
+def test_preview_takes_over_what_a_later_build_left_and_renders_what_was_changed_by_hand(tmp_path: Path) -> None:
+    from ssg.build import BuildOptions, BuildReport
+    from ssg.config import load_config
+    from ssg.content.collect import Selection
+    from ssg.inmemory import MemoryCache, Stored, render_site
+
+    make_site(tmp_path, {"a.md": essay("A", body="Erster Text.")})
+    assert run("build", "-s", str(tmp_path)).exit_code == 0
+    config, _ = load_config(tmp_path)
+    memory = MemoryCache()
+    options = BuildOptions(selection=Selection(drafts=True, future=True))
+    render_site(config, options, BuildReport(), memory=memory)
+    page, home = tmp_path / "_site/a/index.html", tmp_path / "_site/index.html"
+    built = {"a/index.html": page.read_bytes(), "index.html": home.read_bytes()}
+    page.write_bytes(built["a/index.html"] + b"<!-- von Hand -->")
+    stat = home.stat()
+    os.utime(home, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # the same bytes, touched
+    assert run("build", "-s", str(tmp_path)).exit_code == 0  # rewrites the page, keeps the home page's bytes
+    assert memory.forget_changed(config) == 0  # both as that build recorded them: served from there again
+    for path, data in built.items():
+        stored = memory.files[path][1]
+        assert isinstance(stored, Stored) and stored.read() == data
+    page.write_bytes(built["a/index.html"].replace(b"Erster Text.", b"Erster Txet."))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000))
+    assert memory.forget_changed(config) == 1 and "a/index.html" not in memory.files
+    assert render_site(config, options, BuildReport(), memory=memory).files["a/index.html"] == built["a/index.html"]

@@ -1,10 +1,12 @@
-"""The build cache never changes the result: after any edits, a cached build equals a clean one."""
+"""The build cache never changes the result: after any edits, a cached build equals a clean one, and what
+ssg serve shows (starting from the last build's files, some changed behind its back) equals it too."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -12,9 +14,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from ssg.build import BuildOptions, BuildReport
-from ssg.config import load_config
+from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
-from ssg.inmemory import MemoryCache, render_site
+from ssg.inmemory import File, MemoryCache, render_site
 from ssg.theme import builtin_theme_dir
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
@@ -69,6 +71,9 @@ EDITS = st.one_of(
     st.tuples(st.just("folder"), NAMES, WORDS),
     st.tuples(st.just("handout"), NAMES, WORDS),
     st.tuples(st.just("widths"), st.just(""), WORDS),
+    # Not edits of the site: a file of the built site changed behind ssg's back, and serve started anew.
+    st.tuples(st.just("tamper"), st.sampled_from(["index.html", "feed.xml", "page"]), WORDS),
+    st.tuples(st.just("restart"), st.just(""), WORDS),
 )
 COLOURS = {"Ruhe": "red", "Zeit": "blue", "Begegnung": "green", "Handschlag": "white", "Größe": "black", "Fokus": "gray"}
 
@@ -180,6 +185,8 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("template", "_feed_entry.html", "Ruhe"), ("strings", "", "Zeit"), ("untemplate", "_feed_entry.html", "")])
 @example(edits=[("image", "a.md", "Ruhe"), ("image", "a.md", "Begegnung"), ("widths", "", "Zeit"), ("unimage", "a.md", "")])
 @example(edits=[("folder", "b.md", "Ruhe"), ("handout", "b.md", "Zeit"), ("image", "c.md", "Fokus"), ("delete", "c.md", "")])
+@example(edits=[("restart", "", "Ruhe"), ("tamper", "index.html", "Zeit"), ("body", "a.md", "Ruhe"), ("restart", "", "")])
+@example(edits=[("tamper", "page", "Fokus"), ("restart", "", "Ruhe"), ("tamper", "feed.xml", "Zeit")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
@@ -192,6 +199,9 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
         memory = MemoryCache()
         for edit in edits:
             apply_edit(root, edit)
+            if edit[0] == "restart":
+                memory = MemoryCache()
+            fresh = not memory.started
             cached = run("build", "-s", str(root))
             clean_out = root / "clean"
             shutil.rmtree(clean_out, ignore_errors=True)
@@ -202,10 +212,51 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
                 assert cached.output == clean.output
                 continue
             assert tree_digest(root / "_site") == tree_digest(clean_out), edit
-            # ssg serve's in-memory reuse must give the same files as rendering from scratch.
+            if edit[0] == "tamper":
+                tamper(root / "_site", edit[1], edit[2])
+            # ssg serve, reusing what it rendered and the files of the last build, shows what a clean build makes.
             config, _ = load_config(root)
-            options = BuildOptions(selection=Selection(drafts=True, future=True))
-            remembered = render_site(config, options, BuildReport(), memory=memory).files
-            assert remembered == render_site(config, options, BuildReport()).files, edit
+            clean_files = files_below(clean_out)
+            served, started = serve_files(config, memory)
+            assert served == clean_files, edit
+            # A preview started right after a build (of a site with no drafts) shows that build's files at once,
+            # unless one of them was changed since.
+            if fresh and edit[0] != "tamper":
+                assert started == clean_files, edit
+            else:
+                assert started is None, edit
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def tamper(out: Path, name: str, word: str) -> None:
+    """Change a built file behind ssg's back: same size (only the mtime tells) or another size."""
+    pages = sorted(p for p in out.rglob("index.html") if p.parent != out)
+    target = pages[len(word) % len(pages)] if name == "page" else out / name
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"<", b"[", 1) if len(word) % 2 else data + word.encode())
+
+
+def serve_files(config: SiteConfig, memory: MemoryCache) -> tuple[dict[str, bytes], dict[str, bytes] | None]:
+    """Return every file as ssg serve would answer it (one it finds changed on disk is rendered again), and
+    what it showed at once on starting, if it did."""
+    options = BuildOptions(selection=Selection(drafts=True, future=True))
+    fresh = not memory.started
+    published: list[Mapping[str, File]] = []
+    files = render_site(config, options, BuildReport(), memory=memory, early=published.append).files
+    started = read_all(published[0]) if fresh and published else None
+    shown = read_all(files)
+    if shown is None:
+        memory.forget_changed(config)  # what a request for such a file makes the preview do before answering it
+        shown = render_site(config, options, BuildReport(), memory=memory).contents()
+    return shown, started
+
+
+def read_all(files: Mapping[str, File]) -> dict[str, bytes] | None:
+    """Return every file's bytes as the preview's server reads them; None if one changed on disk since."""
+    shown = {p: data if isinstance(data, bytes) else data.read() for p, data in files.items()}
+    return None if any(data is None for data in shown.values()) else shown
+
+
+def files_below(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -139,6 +139,6 @@ def test_serve_renders_pdfs_in_memory_with_their_sizes_on_the_pages(tmp_path: Pa
     report = BuildReport()
     again = render_site(config, BuildOptions(), report, memory=memory, early=published.append).files
     assert "Was bleibt heute?" in pypdf.PdfReader(io.BytesIO(again[PDF])).pages[0].extract_text()
-    assert published and published[0].files[PDF] == again[PDF]
+    assert published and published[0][PDF] == again[PDF]
     assert f"(PDF, {round(len(again[PDF]) / 1024)} KB)".encode() in again["e1/arbeitsblatt/index.html"]
     assert not (tmp_path / "_site").exists()

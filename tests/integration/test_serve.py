@@ -27,6 +27,8 @@ from tests.helpers import REPO, SITE_YML, essay, make_site, run
 
 DEADLINE = 10.0
 STATE = re.compile(r'<script id="ssg-serve-state" type="application/json">(.*?)</script>')
+INJECTED = re.compile(rb'<script id="ssg-serve-state" type="application/json">.*?</script><script src="[^"]+"></script>')
+STARTED_FROM_BUILD = r"Built (\d+) files in \d+\.\d\d s \((\d+) of them as ssg build wrote them in _site/\)"
 
 
 @dataclass
@@ -520,3 +522,54 @@ def test_cli_port_0_prints_the_url_and_ctrl_c_stops_cleanly(site: Path, flags: l
     finally:
         process.kill()
         process.wait()
+
+
+def test_serve_starts_from_the_last_build_and_never_serves_a_file_changed_behind_its_back(site: Path) -> None:
+    # The build shows what the preview shows by default (drafts, future essays): the preview can take its files over.
+    assert run("build", "-s", str(site), "--drafts", "--future").exit_code == 0
+    out = site / "_site"
+    built = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    (out / "feed.xml").write_bytes(built["feed.xml"] + b"<!-- von Hand -->")  # before the preview starts
+    running = start(site)
+    try:
+        started = re.fullmatch(STARTED_FROM_BUILD, running.log.lines[0])
+        assert started and (int(started[1]), int(started[2])) == (len(built), len(built) - 1), running.log.lines
+        page = out / "erstes-essay/index.html"  # changed while the preview serves it, keeping its size
+        page.write_bytes(built["erstes-essay/index.html"].replace(b"Der erste Text.", b"Der erste Txet."))
+        for path, data in built.items():
+            reply = running.get("/" + path)
+            assert reply.status == 200 and INJECTED.sub(b"", reply.body) == data, path
+    finally:
+        running.preview.stop()
+    # The preview only reads the output folder: what was changed there by hand stays so.
+    assert b"Der erste Txet." in page.read_bytes() and (out / "feed.xml").read_bytes().endswith(b"<!-- von Hand -->")
+
+
+def test_serve_right_after_a_build_shows_its_files_at_once_then_takes_edits(site: Path) -> None:
+    assert run("build", "-s", str(site), "--drafts", "--future").exit_code == 0
+    out = site / "_site"
+    built = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    running = start(site)
+    try:
+        at_once = r"Serving the site as ssg build left it in _site/ after \d+\.\d\d s; checking it"
+        assert re.fullmatch(at_once, running.log.lines[0]), running.log.lines
+        for path, data in built.items():
+            reply = running.get("/" + path)
+            assert reply.status == 200 and INJECTED.sub(b"", reply.body) == data, path
+        whole = f"Built {len(built)} files in \\d+\\.\\d\\d s \\({len(built)} of them as ssg build wrote them in _site/\\)"
+        wait_until(lambda: any(re.fullmatch(whole, line) for line in running.log.lines), "the whole first build")
+        running.write("essays/erstes.md", essay("Erstes Essay", body="Gleich nach dem Start."))
+        wait_until(lambda: "Gleich nach dem Start." in running.get("/erstes-essay/").text, "the edit")
+    finally:
+        running.preview.stop()
+
+
+def test_serve_after_a_build_without_drafts_shows_the_drafts(site: Path) -> None:
+    # That build left the draft and the future essay out: its files are not what the preview shows.
+    assert run("build", "-s", str(site)).exit_code == 0
+    running = start(site)
+    try:
+        assert re.fullmatch(STARTED_FROM_BUILD, running.log.lines[0]), running.log.lines
+        assert "Noch geheim." in running.get("/ein-entwurf/").text and "Ein Entwurf" in running.get("/").text
+    finally:
+        running.preview.stop()

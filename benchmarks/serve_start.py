@@ -1,0 +1,178 @@
+"""Time `ssg serve`'s start and measure its memory: cold (no cache) and right after an `ssg build`.
+
+    python3 benchmarks/corpus.py --essays 10000 --out /tmp/c10k
+    python3 benchmarks/serve_start.py /tmp/c10k [/tmp/c1k ...]
+
+For each site it runs `ssg build` (nothing to do if the site is built), then `ssg serve` in a fresh process
+three times: with that build's cache (`.ssg-cache/` and `_site/`), with it after one essay was edited since
+(restored afterwards), and cold (the cache moved aside for the run, then put back). Times are seconds from
+starting the process: when the home page and one essay page first answer 200, when the whole site is current
+(the preview says it serves the build's files, or its first build is done), and when that first build is
+done. Then one word of that essay is changed and the time until its page shows it is taken, and the
+process's resident memory is read from /proc/<pid>/status (VmRSS once the first build is done, VmHWM: its
+peak). The essay is restored afterwards. The corpus has no drafts or future essays, so what serve shows is
+what `ssg build` writes.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ssg.config import load_config
+from ssg.content.essay import parse_essay
+from ssg.content.reader import Reader
+
+DEADLINE = 600.0
+
+
+def get(port: int, target: str) -> tuple[int, bytes]:
+    """Return the status and body of one request, or (0, b'') if the server does not answer yet."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE)
+    try:
+        conn.request("GET", target)
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    except OSError:
+        return 0, b""
+    finally:
+        conn.close()
+
+
+def free_port() -> int:
+    """Return a port nobody listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def memory(pid: int) -> dict[str, int]:
+    """Return VmRSS and VmHWM of a process in MiB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0]) // 1024
+    return found
+
+
+def first_ok(port: int, target: str, start: float, times: dict[str, float], name: str) -> None:
+    """Poll `target` until it answers 200; note the time since `start` under `name`."""
+    while time.perf_counter() - start < DEADLINE:
+        if get(port, target)[0] == 200:
+            times[name] = time.perf_counter() - start
+            return
+        time.sleep(0.02)
+
+
+def serve_once(root: Path, essay: Path, url: str) -> dict[str, float]:
+    """Start `ssg serve` on `root`, time its first pages, an edit, and read its memory; stop it."""
+    port = free_port()
+    command = [sys.executable, "-m", "ssg", "serve", "-s", str(root), "--port", str(port)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    times: dict[str, float] = {}
+    lines: list[str] = []
+
+    def read_output() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip())
+            if line.startswith("Serving the site as ssg build left it") and "shown" not in times:
+                times["shown"] = time.perf_counter() - start
+            if line.startswith("Built ") and "built" not in times:
+                times["built"] = time.perf_counter() - start
+
+    reader = threading.Thread(target=read_output, daemon=True)
+    reader.start()
+    pages = (("/", "home"), (url, "essay"))
+    polls = [threading.Thread(target=first_ok, args=(port, target, start, times, name)) for target, name in pages]
+    for poll in polls:
+        poll.start()
+    for poll in polls:
+        poll.join()
+    while "built" not in times and time.perf_counter() - start < DEADLINE:
+        time.sleep(0.01)
+    time.sleep(1.0)  # let the process settle before reading its memory
+    result: dict[str, float] = {**times, **{k: float(v) for k, v in memory(process.pid).items()}}
+    text = essay.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 4) + 5
+    word = f"Messwort{os.getpid()}"
+    try:
+        edited = time.perf_counter()
+        essay.write_text(text[:body] + text[body:].replace(" und ", f" und {word} ", 1), encoding="utf-8")
+        while time.perf_counter() - edited < DEADLINE:
+            if word.encode() in get(port, url)[1]:
+                result["edit"] = time.perf_counter() - edited
+                break
+            time.sleep(0.01)
+        result["VmHWM after edit"] = float(memory(process.pid)["VmHWM"])
+    finally:
+        essay.write_text(text, encoding="utf-8")
+        process.terminate()
+        process.wait(timeout=60)
+    for line in lines[:2]:
+        print("   ", line)
+    return result
+
+
+def essay_under_test(root: Path) -> tuple[Path, str]:
+    """Return the middle essay file and its page's address."""
+    files = sorted((root / "essays").glob("*.md"))
+    essay = files[len(files) // 2]
+    config, _ = load_config(root)
+    parsed = parse_essay(essay.read_bytes(), config, Reader(str(essay)))
+    assert parsed is not None
+    return essay, f"/{parsed.slug}/"
+
+
+def show(kind: str, result: dict[str, float]) -> None:
+    """Print one start's figures."""
+    seconds = {name: result.get(name, float("nan")) for name in ("home", "essay", "built", "edit")}
+    current = min(result.get("shown", seconds["built"]), seconds["built"])
+    print(
+        f"  {kind}: home page {seconds['home']:.2f} s, essay page {seconds['essay']:.2f} s, "
+        f"whole site current {current:.2f} s, first build done {seconds['built']:.2f} s, "
+        f"then an edit shown after {seconds['edit']:.2f} s; "
+        f"VmRSS {result.get('VmRSS', 0):.0f} MiB once current (peak VmHWM {result.get('VmHWM', 0):.0f} MiB, "
+        f"{result.get('VmHWM after edit', 0):.0f} MiB after the edit)"
+    )
+
+
+def main(roots: list[Path]) -> None:
+    """Measure each site: build, serve with the build's cache, serve cold."""
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for root in roots:
+        essays = len(list((root / "essays").glob("*.md")))
+        essay, url = essay_under_test(root)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ssg", "build", "-s", str(root)], check=True, capture_output=True)
+        print(f"{root} ({essays} essays): ssg build {time.perf_counter() - start:.2f} s; essay page {url}")
+        show("with the build's cache", serve_once(root, essay, url))
+        # The usual case after a while: the site changed since the build (the build's other files still serve).
+        text = essay.read_text(encoding="utf-8")
+        essay.write_text(text.replace(" und ", " und vorher ", 1), encoding="utf-8")
+        try:
+            show("with the build's cache, one essay edited since", serve_once(root, essay, url))
+        finally:
+            essay.write_text(text, encoding="utf-8")
+        cache, aside = root / ".ssg-cache", root / ".ssg-cache.aside"
+        os.rename(cache, aside)
+        try:
+            show("cold (no cache)", serve_once(root, essay, url))
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+            os.rename(aside, cache)
+        print(f"  load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main([Path(arg) for arg in sys.argv[1:]])
