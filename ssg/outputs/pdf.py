@@ -84,8 +84,16 @@ def load_typesetting(config: SiteConfig, theme: Theme) -> Typesetting | None:
         raise TemplateError([Problem(shown, None, "is a link to a file outside the site (not allowed)")])
     source = path.read_bytes()
     strings = {name: theme.strings[key] for name, key in STRINGS.items() if key in theme.strings}
-    key = fingerprint([digest(source), shown, strings, config.language])
+    key = fingerprint([digest(source), shown, strings, config.language, typesetter()])
     return Typesetting(source, str(path.parent), shown, strings, config.language, key)
+
+
+@functools.cache
+def typesetter() -> str:
+    """Return a digest of what typesets beside the template: the Typst version and the fonts ssg ships."""
+    fonts = sorted((builtin_theme_dir() / "pdf" / "fonts").glob("*.ttf"))
+    version = str(getattr(typst, "__version__", ""))  # not in the stubs
+    return digest(version.encode(), *(p.name.encode() + p.read_bytes() for p in fonts))
 
 
 def plan(parts: Sequence[BookletPart], typesetting: Typesetting) -> list[Output]:
@@ -130,13 +138,15 @@ def compiler(folder: str) -> typst.Compiler:
     """Return this process's Typst compiler for templates in `folder`, made once and reused.
 
     It reads files from `folder` only (the theme's pdf/ folder) and knows only the fonts the typst package
-    embeds: no system fonts, so a handout looks the same, byte for byte, on every machine. Typst starts
+    embeds and the default theme's pdf/fonts/ (Noto Emoji): no system fonts, so a handout looks the same, byte
+    for byte, on every machine. Typst starts
     threads, which a fork would copy half: a process that compiles must never fork again, so handouts are
     made in worker processes only (Output.threaded), never in the process that runs the build.
     """
     if multiprocessing.parent_process() is None and "fork" in multiprocessing.get_all_start_methods():
         raise RuntimeError("Typst compiles in worker processes only: its threads would hang any process forked later")
-    return typst.Compiler(root=folder, font_paths=[], ignore_system_fonts=True)
+    fonts = builtin_theme_dir() / "pdf" / "fonts"
+    return typst.Compiler(root=folder, font_paths=[str(fonts)], ignore_system_fonts=True)
 
 
 def _timestamp(moment: datetime) -> int:

@@ -153,6 +153,14 @@ def test_fonts_are_embedded(built: Path) -> None:
         assert fonts, path
 
 
+def test_emoji_are_set_in_the_emoji_font_only_where_a_sheet_has_them(built: Path) -> None:
+    def font_names(path: Path) -> set[str]:
+        return {str(font.get_object()["/BaseFont"]).split("+")[-1] for page in pypdf.PdfReader(path).pages
+                for font in page["/Resources"].get("/Font", {}).values()}
+    assert any(name.startswith("NotoEmoji") for name in font_names(sheet_pdf(built, "boese")))
+    assert not any(name.startswith("NotoEmoji") for name in font_names(sheet_pdf(built, "voll")))
+
+
 def test_two_builds_make_the_same_bytes(built: Path, tmp_path: Path) -> None:
     root = _site(tmp_path)
     assert run("build", "-s", str(root), "-q", "-j", "1").exit_code == 0
@@ -172,6 +180,7 @@ def test_hostile_texts_print_as_themselves_and_no_file_is_read(built: Path) -> N
     missing = [item for item in literal if item not in text]
     assert not missing, missing
     assert all(word in text for word in RTL)
+    assert "🙂🎉 Ende" in text  # emoji print as emoji (Noto Emoji), not as gaps
     passwd = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
     assert passwd not in text and "root:" not in text
     assert "sys.inputs" not in text  # the template did not include itself
