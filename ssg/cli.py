@@ -407,7 +407,10 @@ def init_command(folder: Path, title: str | None, language: str, github_pages: b
     for path in _scaffold(lambda: init_site(folder, title, date.today(), language), folder):
         click.echo(f"Created {path}")
     if github_pages:
-        click.echo(f"Created {_scaffold(lambda: write_github_pages_workflow(folder), folder)}")
+        workflow, unknown = _scaffold(lambda: write_github_pages_workflow(folder), folder)
+        click.echo(f"Created {workflow}")
+        if unknown is not None:
+            click.echo(f"Warning: {unknown}", err=True)
     click.echo(f"Next: cd {folder} && ssg serve")
 
 

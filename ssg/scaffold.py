@@ -7,9 +7,10 @@ import os
 from datetime import date
 from pathlib import Path
 
-from ssg import __version__, urls
+from ssg import urls
 from ssg.config import load_config
 from ssg.errors import Problem, SsgError
+from ssg.provenance import Installer, ssg_installer
 
 STARTER = Path(__file__).resolve().parent / "starter"  # the standalone pages `ssg init` writes, by language
 LANGUAGES = ("de", "en")
@@ -260,9 +261,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      # ssg, pinned to the version this site was made with. If you get ssg from its git repository
-      # instead of PyPI: pip install "ssg @ git+https://HOST/PATH/ssg.git@vVERSION"
-      - run: pip install "ssg==VERSION"
+INSTALL
       - run: ssg build
       - uses: actions/upload-pages-artifact@v3
         with:
@@ -283,17 +282,40 @@ jobs:
 """
 
 
-def write_github_pages_workflow(folder: Path) -> Path:
-    """Write .github/workflows/pages.yml, which builds the site in `folder` and publishes it; never overwrite."""
+def write_github_pages_workflow(folder: Path, installer: Installer | None = None) -> tuple[Path, Problem | None]:
+    """Write .github/workflows/pages.yml, which builds the site in `folder` and publishes it; never overwrite.
+
+    Return the file and, when it cannot know where a runner gets ssg from, the warning that says what to edit.
+    """
     config, _ = load_config(folder)
     path = folder / ".github" / "workflows" / "pages.yml"
     if path.exists():
         raise SsgError([Problem(str(path), None, "already exists; nothing was changed")])
+    installer = installer or ssg_installer(config.root)
     output = os.path.relpath(config.output, config.root).replace(os.sep, "/")
-    text = GITHUB_PAGES_WORKFLOW.replace("VERSION", __version__).replace("OUTPUT", _yaml_text(output))
+    text = GITHUB_PAGES_WORKFLOW.replace("INSTALL", _install_step(installer)).replace("OUTPUT", _yaml_text(output))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return path
+    if installer.requirement is not None:
+        return path, None
+    line = text[: text.index(UNKNOWN_SOURCE)].count("\n") + 1
+    return path, Problem(str(path), line, "does not say where pip gets ssg: replace this step with ssg's source")
+
+
+UNKNOWN_SOURCE = "- run: echo "
+
+
+def _install_step(installer: Installer) -> str:
+    """Return the workflow's step that installs ssg, with a comment that says where it comes from."""
+    if installer.requirement is not None:
+        return f"      # ssg: {installer.why}.\n      - run: pip install {_yaml_text(installer.requirement)}"
+    return (
+        f"      # ssg: {installer.why}.\n"
+        "      # Replace the next line with where pip gets ssg, for example\n"
+        '      #   - run: pip install "ssg @ git+https://HOST/PATH/ssg.git@COMMIT"\n'
+        "      # (not plain `pip install ssg`: PyPI's \"ssg\" is another project).\n"
+        f'      {UNKNOWN_SOURCE}"This workflow does not say where pip gets ssg (see its comment)" >&2 && exit 1'
+    )
 
 
 def skeleton_language(language: str) -> str:
