@@ -213,8 +213,8 @@ def pelican_source(essay: Essay) -> str:
     return f"Title: {essay.title}\nDate: {essay.day.isoformat()}\nTags: {', '.join(essay.tags)}\n\n{essay.body}"
 
 
-SOURCES = {"ssg": ssg_source, EQUAL_WORK: ssg_equal_source, "hugo": yaml_source, "eleventy": yaml_source, "mkdocs": yaml_source,
-           "pelican": pelican_source}
+SOURCES = {"ssg": ssg_source, EQUAL_WORK: ssg_equal_source, "hugo": yaml_source, "eleventy": yaml_source,
+           "mkdocs": yaml_source, "pelican": pelican_source}
 
 
 # --- sites ----------------------------------------------------------------------------------------------

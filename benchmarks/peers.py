@@ -184,19 +184,28 @@ class Generator:
     env: dict[str, str] | None = None  # extra environment variables
 
 
-def ssg_generators(work: Path, tools: Tools, ssg_args: list[str]) -> list[Generator]:
-    """Return the rows of ssg and of the bare-library floor (both read the ssg corpus)."""
-    site = work / "ssg"
+def ssg_build(site: Path, tools: Tools, ssg_args: list[str]) -> tuple[list[str], list[str], bool]:
+    """Return ssg's cold-build and rebuild commands for a site, and whether the cold one skips the cache."""
     build = [tools.ssg, "build", "-s", str(site), "-q", *ssg_args]
     no_cache = ssg_has_option(tools, "--no-cache")
-    floor = [sys.executable, str(HERE / "floor.py"), "--site", str(site), "--out", str(work / "floor")]
+    return ([*build, "--no-cache"] if no_cache else build), build, no_cache
+
+
+def ssg_generators(work: Path, tools: Tools, ssg_args: list[str], layout: str = "ssg",
+                   work_label: str = "") -> list[Generator]:
+    """Return the rows of ssg and of the bare-library floor, both reading the ssg site `work/layout`
+    (`work_label` names its kind of work in ssg's row, and in the floor's when it reads another layout)."""
+    site = work / layout
+    cold, build, no_cache = ssg_build(site, tools, ssg_args)
+    out = work / ("floor" if layout == "ssg" else f"floor-{layout}")
+    floor = [sys.executable, str(HERE / "floor.py"), "--site", str(site), "--out", str(out)]
+    label = f" ({work_label})" if work_label else ""
+    floor_label = label if layout != "ssg" else ""
     return [
-        Generator("ssg", "ssg", site, [*build, "--no-cache"] if no_cache else build, build,
-                  (site / "_site", site / ".ssg-cache"), site / "_site", site / "essays", prime=no_cache,
-                  env=tools.ssg_env),
-        Generator("floor, 1 process", "floor", work, [*floor, "--jobs", "1"], None, (work / "floor",), work / "floor"),
-        Generator("floor, 2 processes", "floor", work, [*floor, "--jobs", "2"], None, (work / "floor",),
-                  work / "floor"),
+        Generator(f"ssg{label}", "ssg", site, cold, build, (site / "_site", site / ".ssg-cache"), site / "_site",
+                  site / "essays", prime=no_cache, env=tools.ssg_env),
+        Generator(f"floor, 1 process{floor_label}", "floor", work, [*floor, "--jobs", "1"], None, (out,), out),
+        Generator(f"floor, 2 processes{floor_label}", "floor", work, [*floor, "--jobs", "2"], None, (out,), out),
     ]
 
 
