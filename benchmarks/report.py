@@ -53,6 +53,7 @@ class Row:
     pages: int = 0
     pdfs: int = 0
     error: str = ""
+    note: str = ""  # a figure measured beside the row's builds, printed under its section's table
 
     def seconds(self, kind: str) -> float | None:
         """Return the median time of the builds of this kind, None if there is none or one failed."""
@@ -237,7 +238,8 @@ def pdf_table(rows: list[Row]) -> str:
             continue
         lines.append(f"| {essays} | {on.pdfs} | {number(per_pdf(on, off, 'seconds'), 1)} | "
                      f"{number(per_pdf(on, off, 'cpu'), 1)} |")
-    return "\n".join(lines) + "\n"
+    notes = [f"- {row.essays} essays: {row.note}" for row in rows if row.note]
+    return "\n".join(lines) + "\n" + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
 
 def per_pdf(on: Row, off: Row, measure: str) -> float | None:

@@ -219,7 +219,32 @@ def measure_pdf(work: Path, essays: int, tools: Tools, args: argparse.Namespace)
     for row in rows:
         done = "/".join(f"{s.seconds:.2f}" for s in row.samples.get("cold", []))
         print(f"  {row.name}: cold {done} s, {row.pdfs} PDFs", flush=True)
+    if "ssg" not in tools.problems:
+        rows[0].note = warm_pdf_cost(work / "ssg", tools)
+        print(f"  {rows[0].note}", flush=True)
     return rows
+
+
+WARM_PDF = (
+    "import json, sys\nfrom pathlib import Path\nimport pdf_cost\n"
+    "print(json.dumps(pdf_cost.per_pdf(Path(sys.argv[1]), int(sys.argv[2]))))\n"
+)
+WARM_SHEETS = 100
+
+
+def warm_pdf_cost(site: Path, tools: Tools) -> str:
+    """Return pdf_cost.py's figures for one sheet in a warm compiler (the frozen ssg, if any), as a note."""
+    command = [sys.executable, "-c", WARM_PDF, str(site), str(WARM_SHEETS)]
+    done = subprocess.run(command, cwd=HERE, capture_output=True, text=True, check=False,
+                          env={**os.environ, **tools.ssg_env})
+    try:
+        cost = json.loads(done.stdout.strip().splitlines()[-1])
+        return (f"one sheet in a warm compiler (`pdf_cost.py`, {cost['sheets']} sheets in one worker): "
+                f"CPU median {cost['cpu_ms']:.2f} ms, wall median {cost['median_ms']:.2f} ms; a booklet part of "
+                f"{cost['booklet_sheets']} sheets {cost['booklet_cpu'] / cost['booklet_sheets']:.2f} ms CPU per sheet")
+    except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError):
+        tail = " / ".join(done.stderr.strip().splitlines()[-2:])
+        return f"one sheet in a warm compiler: pdf_cost.py FAILED ({tail or done.returncode})"
 
 
 def measure_related(work: Path, essays: int, tools: Tools) -> RelatedCost:
