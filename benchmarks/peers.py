@@ -126,14 +126,27 @@ def versions(tools: Tools) -> dict[str, str]:
     """Return the version of each tool and of the floor's libraries."""
     libs = ", ".join(f"{p} {importlib.metadata.version(p)}" for p in ("PyYAML", "markdown-it-py", "Jinja2"))
     return {
-        "ssg": first_line([tools.ssg, "--version"], tools.ssg_env) + snapshot_note(tools),
+        "ssg": first_line([tools.ssg, "--version"], tools.ssg_env) + commit_note() + snapshot_note(tools),
         "Hugo": first_line([tools.hugo, "version"]),
         "Eleventy": first_line([tools.eleventy, "--version"]) + " (Node " + first_line(["node", "--version"]) + ")",
         "MkDocs": first_line([tools.mkdocs, "--version"]),
         "Pelican": first_line([tools.pelican, "--version"]),
         "floor": f"Python {platform.python_version()}, {libs}",
-        "memory": "GNU time -f %M" if tools.gnu_time else "getrusage(RUSAGE_CHILDREN), one process per run",
+        "memory and CPU time": "GNU time -f '%M %U %S'" if tools.gnu_time
+        else "getrusage(RUSAGE_CHILDREN), one process per run",
     }
+
+
+def commit_note() -> str:
+    """Return the repository's commit (and whether it had uncommitted changes) as a note, "" outside git."""
+    repo = HERE.parent
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                          check=False)
+    if head.returncode != 0:
+        return ""
+    dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return f", commit {head.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
 
 
 def snapshot_ssg(folder: Path, tools: Tools) -> None:
