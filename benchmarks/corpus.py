@@ -3,10 +3,13 @@
     python benchmarks/corpus.py --essays 1000 --out /tmp/site                   # an ssg site
     python benchmarks/corpus.py --essays 1000 --out /tmp/hugo --layout hugo     # a Hugo site
     python benchmarks/corpus.py --essays 1000 --out /tmp/all --layout all       # /tmp/all/<generator>/ each
+    python benchmarks/corpus.py --essays 1000 --out /tmp/eq --equal-work        # ssg, no prompts or worksheet
 
 Essays are made one after another from the seed, so a corpus of 1000 essays is the first 1000 of one of 10000.
 Each layout is a complete site: the generator's config and a minimal theme (from skeletons/<layout>/) plus
-the essays with front matter in the form that generator reads natively.
+the essays with front matter in the form that generator reads natively. The layout "ssg-equal" (or
+--equal-work) is the ssg site with the same essays minus their prompts and worksheet: ssg then makes one page
+per essay plus its lists and feeds, the work each peer does (one page per essay plus an index).
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from prose import PROMPTS, Prose, markdown_body
 HERE = Path(__file__).resolve().parent
 SKELETONS = HERE / "skeletons"
 LAYOUTS = ("ssg", "hugo", "eleventy", "mkdocs", "pelican")
+EQUAL_WORK = "ssg-equal"  # the ssg site without prompts and worksheets (not part of --layout all)
+SKELETON_OF = {EQUAL_WORK: "ssg"}
 ESSAY_DIRS = {
     "ssg": "essays",
+    EQUAL_WORK: "essays",
     "hugo": "content/essays",
     "eleventy": "src/essays",
     "mkdocs": "docs/essays",
@@ -190,6 +196,12 @@ def ssg_source(essay: Essay) -> str:
     return "---\n" + "\n".join(yaml_lines(meta)) + "\n---\n\n" + essay.body
 
 
+def ssg_equal_source(essay: Essay) -> str:
+    """Return the essay as ssg reads it without prompts and worksheet: the peers' amount of work."""
+    meta = {"title": essay.title, "date": essay.day, "tags": essay.tags, "summary": essay.summary}
+    return "---\n" + "\n".join(yaml_lines(meta)) + "\n---\n\n" + essay.body
+
+
 def yaml_source(essay: Essay) -> str:
     """Return the essay with YAML front matter of title, date and tags (Hugo, Eleventy, MkDocs)."""
     meta = {"title": essay.title, "date": essay.day, "tags": essay.tags}
@@ -201,8 +213,8 @@ def pelican_source(essay: Essay) -> str:
     return f"Title: {essay.title}\nDate: {essay.day.isoformat()}\nTags: {', '.join(essay.tags)}\n\n{essay.body}"
 
 
-SOURCES = {"ssg": ssg_source, "hugo": yaml_source, "eleventy": yaml_source, "mkdocs": yaml_source,
-           "pelican": pelican_source}
+SOURCES = {"ssg": ssg_source, EQUAL_WORK: ssg_equal_source, "hugo": yaml_source, "eleventy": yaml_source,
+           "mkdocs": yaml_source, "pelican": pelican_source}
 
 
 # --- sites ----------------------------------------------------------------------------------------------
@@ -212,7 +224,7 @@ def start_site(out: Path, layout: str) -> Path:
     """Empty `out`, copy the layout's skeleton (config, theme) into it; return the essay folder."""
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(SKELETONS / layout, out)
+    shutil.copytree(SKELETONS / SKELETON_OF.get(layout, layout), out)
     folder = out / ESSAY_DIRS[layout]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -239,11 +251,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--essays", type=int, required=True, help="number of essays")
     parser.add_argument("--out", type=Path, required=True, help="site folder (emptied first)")
-    parser.add_argument("--layout", choices=(*LAYOUTS, "all"), default="ssg", help="generator (default: ssg)")
+    parser.add_argument("--layout", choices=(*LAYOUTS, EQUAL_WORK, "all"), default="ssg",
+                        help="generator (default: ssg)")
+    parser.add_argument("--equal-work", action="store_true",
+                        help='the ssg site without prompts and worksheets (the same as --layout ssg-equal)')
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     args = parser.parse_args(argv)
-    layouts = LAYOUTS if args.layout == "all" else (args.layout,)
-    targets = {x: args.out / x for x in layouts} if args.layout == "all" else {args.layout: args.out}
+    if args.equal_work and args.layout not in ("ssg", EQUAL_WORK):
+        parser.error("--equal-work applies to the ssg layout only")
+    layouts = LAYOUTS if args.layout == "all" else (EQUAL_WORK if args.equal_work else args.layout,)
+    targets = {x: args.out / x for x in layouts} if args.layout == "all" else {layouts[0]: args.out}
     count = write_sites(essays(args.essays, args.seed), targets)
     print(f"wrote {count} essays for {', '.join(layouts)} into {args.out}")
 

@@ -12,11 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Fallback when GNU time is missing: one Python process per measurement reports its children's max RSS.
+# Fallback when GNU time is missing: one Python process per measurement reports its children's max RSS and
+# CPU time, in GNU time's format "%M %U %S".
 _RUSAGE = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[2:]).returncode\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(f'{use.ru_maxrss} {use.ru_utime} {use.ru_stime}')\n"
     "sys.exit(code)\n"
 )
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
@@ -30,6 +32,7 @@ class Sample:
     rss_kib: int
     returncode: int
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the build and every process it waited for
 
     @property
     def ok(self) -> bool:
@@ -42,9 +45,9 @@ class Sample:
 
 
 def memory_prefix(gnu_time: str | None, memfile: Path) -> list[str]:
-    """Return the command prefix that writes the max RSS (KiB) of the command to `memfile`."""
+    """Return the command prefix that writes the max RSS (KiB) and user and system seconds to `memfile`."""
     if gnu_time:
-        return [gnu_time, "-f", "%M", "-o", str(memfile)]
+        return [gnu_time, "-f", "%M %U %S", "-o", str(memfile)]
     return [sys.executable, "-c", _RUSAGE, str(memfile)]
 
 
@@ -56,10 +59,14 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def read_rss(memfile: Path) -> int:
-    """Return the KiB number on the last line GNU time (or the fallback) wrote, 0 if none."""
+def read_usage(memfile: Path) -> tuple[int, float]:
+    """Return max RSS (KiB) and CPU seconds from the last line GNU time (or the fallback) wrote, zeros if none."""
     lines = [x for x in memfile.read_text().splitlines() if x.strip()] if memfile.exists() else []
-    return int(lines[-1]) if lines and lines[-1].strip().isdigit() else 0
+    fields = lines[-1].split() if lines else []
+    try:
+        return int(fields[0]), float(fields[1]) + float(fields[2])
+    except (IndexError, ValueError):
+        return 0, 0.0
 
 
 def run_timed(
@@ -77,7 +84,8 @@ def run_timed(
             stderr=subprocess.PIPE, text=True, errors="replace", check=False, env={**os.environ, **(env or {})},
         )
         seconds = time.perf_counter() - start
-        return Sample(seconds, read_rss(memfile), proc.returncode, proc.stderr)
+        rss, cpu = read_usage(memfile)
+        return Sample(seconds, rss, proc.returncode, proc.stderr, cpu)
 
 
 def body_start(text: str) -> int:

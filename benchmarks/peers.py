@@ -126,14 +126,27 @@ def versions(tools: Tools) -> dict[str, str]:
     """Return the version of each tool and of the floor's libraries."""
     libs = ", ".join(f"{p} {importlib.metadata.version(p)}" for p in ("PyYAML", "markdown-it-py", "Jinja2"))
     return {
-        "ssg": first_line([tools.ssg, "--version"], tools.ssg_env) + snapshot_note(tools),
+        "ssg": first_line([tools.ssg, "--version"], tools.ssg_env) + commit_note() + snapshot_note(tools),
         "Hugo": first_line([tools.hugo, "version"]),
         "Eleventy": first_line([tools.eleventy, "--version"]) + " (Node " + first_line(["node", "--version"]) + ")",
         "MkDocs": first_line([tools.mkdocs, "--version"]),
         "Pelican": first_line([tools.pelican, "--version"]),
         "floor": f"Python {platform.python_version()}, {libs}",
-        "memory": "GNU time -f %M" if tools.gnu_time else "getrusage(RUSAGE_CHILDREN), one process per run",
+        "memory and CPU time": "GNU time -f '%M %U %S'" if tools.gnu_time
+        else "getrusage(RUSAGE_CHILDREN), one process per run",
     }
+
+
+def commit_note() -> str:
+    """Return the repository's commit (and whether it had uncommitted changes) as a note, "" outside git."""
+    repo = HERE.parent
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                          check=False)
+    if head.returncode != 0:
+        return ""
+    dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return f", commit {head.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
 
 
 def snapshot_ssg(folder: Path, tools: Tools) -> None:
@@ -184,19 +197,28 @@ class Generator:
     env: dict[str, str] | None = None  # extra environment variables
 
 
-def ssg_generators(work: Path, tools: Tools, ssg_args: list[str]) -> list[Generator]:
-    """Return the rows of ssg and of the bare-library floor (both read the ssg corpus)."""
-    site = work / "ssg"
+def ssg_build(site: Path, tools: Tools, ssg_args: list[str]) -> tuple[list[str], list[str], bool]:
+    """Return ssg's cold-build and rebuild commands for a site, and whether the cold one skips the cache."""
     build = [tools.ssg, "build", "-s", str(site), "-q", *ssg_args]
     no_cache = ssg_has_option(tools, "--no-cache")
-    floor = [sys.executable, str(HERE / "floor.py"), "--site", str(site), "--out", str(work / "floor")]
+    return ([*build, "--no-cache"] if no_cache else build), build, no_cache
+
+
+def ssg_generators(work: Path, tools: Tools, ssg_args: list[str], layout: str = "ssg",
+                   work_label: str = "") -> list[Generator]:
+    """Return the rows of ssg and of the bare-library floor, both reading the ssg site `work/layout`
+    (`work_label` names its kind of work in ssg's row, and in the floor's when it reads another layout)."""
+    site = work / layout
+    cold, build, no_cache = ssg_build(site, tools, ssg_args)
+    out = work / ("floor" if layout == "ssg" else f"floor-{layout}")
+    floor = [sys.executable, str(HERE / "floor.py"), "--site", str(site), "--out", str(out)]
+    label = f" ({work_label})" if work_label else ""
+    floor_label = label if layout != "ssg" else ""
     return [
-        Generator("ssg", "ssg", site, [*build, "--no-cache"] if no_cache else build, build,
-                  (site / "_site", site / ".ssg-cache"), site / "_site", site / "essays", prime=no_cache,
-                  env=tools.ssg_env),
-        Generator("floor, 1 process", "floor", work, [*floor, "--jobs", "1"], None, (work / "floor",), work / "floor"),
-        Generator("floor, 2 processes", "floor", work, [*floor, "--jobs", "2"], None, (work / "floor",),
-                  work / "floor"),
+        Generator(f"ssg{label}", "ssg", site, cold, build, (site / "_site", site / ".ssg-cache"), site / "_site",
+                  site / "essays", prime=no_cache, env=tools.ssg_env),
+        Generator(f"floor, 1 process{floor_label}", "floor", work, [*floor, "--jobs", "1"], None, (out,), out),
+        Generator(f"floor, 2 processes{floor_label}", "floor", work, [*floor, "--jobs", "2"], None, (out,), out),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The results table (Markdown) and benchmarks/results.md with the machine, versions and command."""
+"""The results tables (Markdown) and benchmarks/results.md: one section per part of run.py, each with its date,
+machine, versions and command; a run replaces the sections it measured and keeps all others."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from pathlib import Path
 from measure import Sample
 
 HEADER = (
-    "generator", "essays", "cold build (s)", "no-change rebuild (s)", "one-essay rebuild (s)", "peak memory (MiB)",
-    "peer ÷ ssg (cold)", "ssg ÷ floor (cold)", "HTML pages", "runs",
+    "generator", "essays", "cold build (s)", "CPU, cold (s)", "no-change rebuild (s)", "one-essay rebuild (s)",
+    "peak memory (MiB)", "peer ÷ ssg (cold)", "ssg ÷ floor (cold)", "HTML pages", "runs",
 )
 PEERS = ("hugo", "eleventy", "mkdocs", "pelican")
 NOTES = """\
 - Each time is the median of the builds shown in *runs* (the same generator, size and kind, one after another).
+  **CPU, cold**: user + system seconds of the cold build and all its processes (GNU time `%U + %S`), which the
+  machine's other load inflates far less than wall time.
 - **cold build**: the old output (and the generator's cache: `.ssg-cache/`, Pelican's `cache/`, Hugo's
   `resources/`) is removed inside the timing, then one build in a fresh process.
 - **no-change rebuild**: a second build on the same output in a fresh process. **one-essay rebuild**: one word
@@ -48,7 +51,9 @@ class Row:
     essays: int
     samples: dict[str, list[Sample]] = field(default_factory=dict)  # "cold", "nochange", "one"
     pages: int = 0
+    pdfs: int = 0
     error: str = ""
+    note: str = ""  # a figure measured beside the row's builds, printed under its section's table
 
     def seconds(self, kind: str) -> float | None:
         """Return the median time of the builds of this kind, None if there is none or one failed."""
@@ -56,6 +61,13 @@ class Row:
         if not samples or not all(s.ok for s in samples):
             return None
         return statistics.median(s.seconds for s in samples)
+
+    def cpu(self, kind: str) -> float | None:
+        """Return the median CPU seconds of the builds of this kind, None if there is none or one failed."""
+        samples = self.samples.get(kind, [])
+        if not samples or not all(s.ok for s in samples):
+            return None
+        return statistics.median(s.cpu for s in samples)
 
     @property
     def runs(self) -> int:
@@ -100,10 +112,11 @@ def ratios(row: Row, ssg_cold: float | None) -> tuple[str, str]:
 def cells(row: Row, ssg_cold: float | None) -> list[str]:
     """Return the table cells of one row."""
     if row.error:
-        return [row.name, str(row.essays), "FAILED", "—", "—", "—", "—", "—", "—", "—"]
+        return [row.name, str(row.essays), "FAILED", "—", "—", "—", "—", "—", "—", "—", "—"]
     peer, floor = ratios(row, ssg_cold)
     pages = str(row.pages) if row.pages else "—"
-    return [row.name, str(row.essays), timing(row, "cold"), timing(row, "nochange"), timing(row, "one"),
+    return [row.name, str(row.essays), timing(row, "cold"), number(row.cpu("cold")), timing(row, "nochange"),
+            timing(row, "one"),
             number(row.peak_mib(), 0), peer, floor, pages, str(row.runs)]
 
 
@@ -128,11 +141,169 @@ def machine() -> str:
            f"Linux {platform.release()}"
 
 
-def results_markdown(rows: list[Row], versions: dict[str, str], command: str, minutes: float) -> str:
-    """Return the whole results file."""
+def load_average() -> str:
+    """Return the 1-, 5- and 15-minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_header(versions: dict[str, str], command: str, minutes: float, load: str) -> str:
+    """Return the lines every section starts with: date, machine, load, command and versions."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    tool_lines = "\n".join(f"- {name}: {version}" for name, version in versions.items())
+    tool_lines = "\n".join(f"  - {name}: {version}" for name, version in versions.items())
     return (
-        f"# Benchmark results\n\n- date: {now} (total run time {minutes:.1f} min)\n- machine: {machine()}\n"
-        f"- command: `{command}`\n\nVersions:\n\n{tool_lines}\n\n{table(rows)}\n{NOTES}"
+        f"- date: {now} (whole run {minutes:.1f} min)\n- machine: {machine()}\n"
+        f"- load average at the start and the end of the run: {load} / {load_average()}\n"
+        f"- command: `{command}`\n- versions:\n{tool_lines}\n"
     )
+
+
+TITLE = "# Benchmark results"
+INTRO = ("Each section comes from one run of its script, with its date, machine and command;\n"
+         "compare figures only within one section.\n")
+
+
+def split_sections(text: str) -> tuple[str, dict[str, str]]:
+    """Split a results file into its text before the first `## ` heading and its sections by heading."""
+    head, sections, current = [], {}, None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = ""
+        elif current is None:
+            head.append(line)
+        else:
+            sections[current] += line
+    return "".join(head), sections
+
+
+def merge_results(old: str, new: dict[str, str], order: tuple[str, ...]) -> str:
+    """Return the results file with the `new` sections (title: body) put in, in `order`, and every other
+    section of the `old` file kept after them (those other scripts appended, and parts not run this time).
+
+    A file from before the sections (the full-site table right under the title) keeps that table as the
+    first of `order` unless this run measured it anew.
+    """
+    head, sections = split_sections(old)
+    legacy = head.replace(INTRO, "").strip().removeprefix(TITLE).strip()
+    if legacy and order and order[0] not in sections:
+        sections = {order[0]: "\n" + legacy + "\n\n", **sections}
+    sections.update({title: "\n" + body.strip() + "\n\n" for title, body in new.items()})
+    ordered = [t for t in order if t in sections] + [t for t in sections if t not in order]
+    parts = [TITLE + "\n\n", INTRO + "\n"]
+    parts += [f"## {title}\n{sections[title]}" for title in ordered]
+    return "".join(parts).rstrip() + "\n"
+
+
+# --- equal work, PDFs, related essays, serve ------------------------------------------------------------
+
+
+def ratio(mine: float | None, theirs: float | None) -> str:
+    """Format mine ÷ theirs, or a dash when either is missing."""
+    return number(mine / theirs) if mine is not None and theirs else "—"
+
+
+def equal_work_ratios(rows: list[Row]) -> str:
+    """Return, per size, ssg's equal-work cold build over the two-process floor's and over Eleventy's."""
+    lines = ["| essays | ssg (equal work) cold (s) | ssg ÷ floor (2 processes) | ssg ÷ Eleventy | "
+             "CPU: ssg ÷ floor (2 processes) |", "|---:|---:|---:|---:|---:|"]
+    for essays in sorted({r.essays for r in rows}):
+        at = {r.name: r for r in rows if r.essays == essays}
+        ssg, floor, eleventy = (at.get(n) for n in (EQUAL_SSG, EQUAL_FLOOR_2, "Eleventy"))
+        mine = ssg.seconds("cold") if ssg else None
+        mine_cpu = ssg.cpu("cold") if ssg else None
+        lines.append(
+            f"| {essays} | {number(mine)} | {ratio(mine, floor.seconds('cold') if floor else None)} | "
+            f"{ratio(mine, eleventy.seconds('cold') if eleventy else None)} | "
+            f"{ratio(mine_cpu, floor.cpu('cold') if floor else None)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+EQUAL_SSG = "ssg (equal work)"
+EQUAL_FLOOR_2 = "floor, 2 processes (equal work)"
+
+
+def pdf_table(rows: list[Row]) -> str:
+    """Return the cold builds with PDFs on and off, and the cost per PDF by their difference."""
+    lines = ["| build | essays | cold build (s) | CPU, cold (s) | peak memory (MiB) | PDFs | HTML pages | runs |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row.name} | {row.essays} | {timing(row, 'cold')} | {number(row.cpu('cold'))} | "
+                     f"{number(row.peak_mib(), 0)} | {row.pdfs or '—'} | {row.pages or '—'} | {row.runs} |")
+    lines += ["", "| essays | PDFs | wall time per PDF (ms) | CPU time per PDF (ms) |", "|---:|---:|---:|---:|"]
+    for essays in sorted({r.essays for r in rows}):
+        on = next((r for r in rows if r.essays == essays and r.pdfs), None)
+        off = next((r for r in rows if r.essays == essays and not r.pdfs and r.key == "ssg-nopdf"), None)
+        if on is None or off is None:
+            continue
+        lines.append(f"| {essays} | {on.pdfs} | {number(per_pdf(on, off, 'seconds'), 1)} | "
+                     f"{number(per_pdf(on, off, 'cpu'), 1)} |")
+    notes = [f"- {row.essays} essays: {row.note}" for row in rows if row.note]
+    return "\n".join(lines) + "\n" + ("\n" + "\n".join(notes) + "\n" if notes else "")
+
+
+def per_pdf(on: Row, off: Row, measure: str) -> float | None:
+    """Return the milliseconds one PDF adds to a cold build: (with − without) ÷ PDFs, of wall or CPU time."""
+    with_pdfs, without = getattr(on, measure)("cold"), getattr(off, measure)("cold")
+    if with_pdfs is None or without is None or not on.pdfs:
+        return None
+    return float((with_pdfs - without) * 1000 / on.pdfs)
+
+
+@dataclass
+class RelatedCost:
+    """What `related_essays` costs on one corpus: its cards, timed `repeat` times."""
+
+    essays: int
+    wall_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    related: int = 0  # essays that got at least one related essay
+    error: str = ""
+
+
+def related_table(costs: list[RelatedCost]) -> str:
+    """Return the cost of computing related essays per corpus size."""
+    lines = ["| essays | related_essays, median (ms) | CPU, median (ms) | fastest (ms) | CPU per essay (µs) | "
+             "essays with related ones | runs |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for cost in costs:
+        if cost.error or not cost.wall_ms:
+            lines.append(f"| {cost.essays} | FAILED | — | — | — | — | 0 |")
+            continue
+        wall, cpu = statistics.median(cost.wall_ms), statistics.median(cost.cpu_ms)
+        lines.append(f"| {cost.essays} | {wall:.1f} | {cpu:.1f} | {min(cost.wall_ms):.1f} | "
+                     f"{cpu * 1000 / cost.essays:.1f} | {cost.related} | {len(cost.wall_ms)} |")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ServeStart:
+    """One start of a preview server: when its pages first answered and what it held then."""
+
+    server: str  # "ssg serve", "hugo server"
+    essays: int
+    case: str  # "cold", "after ssg build", …
+    home: float | None = None  # seconds from the start until the home page answered 200
+    essay: float | None = None
+    current: float | None = None  # until the whole site was current (ssg: the first whole build done)
+    rss_mib: float | None = None  # VmRSS summed over the process and its children, once current
+    pss_mib: float | None = None  # proportional set size summed the same way (shared pages counted once)
+    processes: int = 0
+    hwm_mib: float | None = None  # the main process's peak resident set (VmHWM)
+    note: str = ""
+    error: str = ""
+
+
+def serve_table(starts: list[ServeStart]) -> str:
+    """Return the preview servers' starts."""
+    lines = ["| server | essays | start | home page (s) | essay page (s) | whole site current (s) | "
+             "VmRSS, process tree (MiB) | PSS, process tree (MiB) | processes | peak VmHWM (MiB) |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for st in starts:
+        if st.error or st.note:
+            text = f"FAILED: {st.error}" if st.error else st.note
+            lines.append(f"| {st.server} | {st.essays} | {st.case} | {text} | — | — | — | — | — | — |")
+            continue
+        lines.append(f"| {st.server} | {st.essays} | {st.case} | {number(st.home)} | {number(st.essay)} | "
+                     f"{number(st.current)} | {number(st.rss_mib, 0)} | {number(st.pss_mib, 0)} | {st.processes} | "
+                     f"{number(st.hwm_mib, 0)} |")
+    return "\n".join(lines) + "\n"
