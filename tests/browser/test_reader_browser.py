@@ -4,6 +4,8 @@ and German lines that never start with a dash nor split "E-Mail"."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
@@ -42,7 +44,7 @@ def test_at_1280_px_the_toolbar_is_one_row_with_deleting_set_apart(page: Page, s
     assert box is not None and box["height"] < 80
     assert page.locator(f"{TOOLS} summary").is_hidden()  # nothing folded away on a wide screen
     # "Antworten löschen" stands apart: more room before it than between the others.
-    gaps = [b["x"] - a["right"] for a, b in zip(controls, controls[1:], strict=False)]
+    gaps = [b["x"] - a["right"] for a, b in itertools.pairwise(controls)]
     assert gaps[-1] > max(gaps[:-1]) + 4, gaps
     no_overflow(page, 1280)
 
@@ -109,7 +111,7 @@ def test_the_end_of_an_essay_comes_in_order_with_room_between(page: Page, server
     visit(page, server, ESSAY, width)
     parts = [".reflection", ".worksheet-link", ".essay-tags .tags", ".reply", ".related", ".pager"]
     placed = [boxes(page, f"main {part}")[0] for part in parts]
-    for (above, below), name in zip(zip(placed, placed[1:], strict=False), parts[1:], strict=True):
+    for (above, below), name in zip(itertools.pairwise(placed), parts[1:], strict=True):
         assert below["y"] - above["bottom"] >= 16, f"{name} crowds what comes before it"
     no_overflow(page, width)
 
