@@ -424,8 +424,10 @@
     function fit() { details.open = !narrow.matches; }
     function close(refocus) {
       if (!narrow.matches || !details.open) { return; }
+      // Focus on an action that is folded away would be lost: it goes back to the menu's button.
+      var within = details.contains(document.activeElement) && document.activeElement !== summary;
       details.open = false;
-      if (refocus) { summary.focus(); }
+      if (refocus || within) { summary.focus(); }
     }
     fit();
     if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
@@ -445,7 +447,7 @@
     var more = this.fold(tools);
     this.form.addEventListener("input", function () { self.update(); self.saveEdit(); });
     this.form.addEventListener("change", function (event) {
-      if (event.target.type === "file") { self.load(event.target); return; }
+      if (event.target.type === "file") { if (more) { more.close(); } self.load(event.target); return; }
       self.update();
       self.saveEdit();
     });
