@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -49,8 +50,24 @@ class Site:
 
     @property
     def worksheet_essays(self) -> tuple[Essay, ...]:
-        """Return essays with a worksheet page, in reading order (oldest first)."""
+        """Return essays with a worksheet page, in reading order (oldest first): the booklet's order."""
         return tuple(e for e in reversed(self.essays) if e.has_worksheet_page)
+
+    @functools.cached_property
+    def _worksheet_order(self) -> tuple[tuple[EssayCard, ...], dict[str, int]]:
+        """Return the cards of essays with a worksheet page, newest first as on the home page, and their places."""
+        cards = tuple(c for c in self.cards if c.has_worksheet_page)
+        return cards, {c.slug: i for i, c in enumerate(cards)}
+
+    def worksheet_cards(self) -> tuple[EssayCard, ...]:
+        """Return the cards of essays with a worksheet page in the home page's order (newest first)."""
+        return self._worksheet_order[0]
+
+    def worksheet_neighbours(self, essay: Essay) -> tuple[EssayCard | None, EssayCard | None]:
+        """Return the cards of the next newer and the next older essay with a worksheet page, if any."""
+        cards, index = self._worksheet_order
+        i = index[essay.slug]
+        return (cards[i - 1] if i > 0 else None), (cards[i + 1] if i + 1 < len(cards) else None)
 
     def card(self, essay: Essay) -> EssayCard:
         """Return an essay's card."""

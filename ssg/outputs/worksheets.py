@@ -104,17 +104,24 @@ def plan(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]
     if typesetting is not None:
         outputs.extend(pdf.plan(parts, typesetting))
     with_pdf = typesetting is not None
+    # The worksheet index lists the sheets as the home page lists essays, newest first, and each sheet links to
+    # its neighbours in that order; the booklet keeps reading order, so a new essay changes only its last part.
+    listed = sheets[::-1]
+    neighbours = {
+        sheet.slug: (listed[i - 1] if i > 0 else None, listed[i + 1] if i + 1 < len(listed) else None)
+        for i, sheet in enumerate(listed)
+    }
     for part in parts:
         # A part's worksheet pages and the part itself show the same forms: kept together, one process
         # renders each form once (see sheet_form in theme.py).
         group = f"booklet-{part.number}"
-        outputs.extend(sheet_page(sheet, group, with_pdf) for sheet in part.sheets)
+        outputs.extend(sheet_page(sheet, group, with_pdf, neighbours[sheet.slug]) for sheet in part.sheets)
         nearby = part_window(links, part.number)
         context = {"page": PageMeta(part.url, title_key="booklet"), "part": part, "nearby": nearby, "total": len(parts)}
         outputs.append(Output(part.url, "booklet.html", context, group=group, sizes_of=_pdfs(with_pdf, part.pdf_url)))
     outputs.extend(sheet_qr(sheet) for sheet in sheets)
     index_url = urls.worksheet_index_url(config.urls)
-    index_context = {"page": PageMeta(index_url, title_key="worksheets"), "sheets": sheets, "parts": links}
+    index_context = {"page": PageMeta(index_url, title_key="worksheets"), "sheets": listed, "parts": links}
     shown = _pdfs(with_pdf, *(s.pdf_url for s in sheets), *(p.pdf_url for p in parts))
     outputs.append(Output(index_url, "worksheets.html", index_context, sizes_of=shown))
     return outputs
@@ -125,14 +132,19 @@ def essay_outputs(site: Site, essay: Essay, typesetting: pdf.Typesetting | None 
     if not essay.has_worksheet_page:
         return []
     sheet = sheet_context(site, essay)
+    newer, older = (None if card is None else Sheet(card, site.config) for card in site.worksheet_neighbours(essay))
     handout = [pdf.sheet_pdf(sheet, typesetting)] if typesetting is not None else []
-    return [*handout, sheet_page(sheet, with_pdf=typesetting is not None), sheet_qr(sheet)]
+    return [*handout, sheet_page(sheet, with_pdf=typesetting is not None, neighbours=(newer, older)), sheet_qr(sheet)]
 
 
-def sheet_page(sheet: Sheet, group: str = "", with_pdf: bool = False) -> Output:
-    """Return a worksheet page; `group` keeps it with the booklet part that shows the same form."""
+def sheet_page(
+    sheet: Sheet, group: str = "", with_pdf: bool = False, neighbours: tuple[Sheet | None, Sheet | None] = (None, None)
+) -> Output:
+    """Return a worksheet page linking to the next newer and older sheet (`neighbours`); `group` keeps it with
+    the booklet part that shows the same form."""
     page = PageMeta(sheet.url, sheet.title, description=sheet.essay.summary)
-    context = {"page": page, "sheet": sheet}
+    # The neighbours' cards are part of the key: a neighbour's new title, slug or draft status re-renders the page.
+    context = {"page": page, "sheet": sheet, "newer": neighbours[0], "older": neighbours[1]}
     shown = _pdfs(with_pdf, sheet.pdf_url)
     return Output(sheet.url, "worksheet.html", context, source=sheet.essay.source, group=group, sizes_of=shown)
 

@@ -92,7 +92,8 @@ def test_related_essays_follow_shared_tags_and_a_cached_build_keeps_up(tmp_path:
     out = built(tmp_path, essays)
     page = (out / "a" / "index.html").read_text(encoding="utf-8")
     assert related(page) == ["/b/", "/c/"]
-    assert page.index('class="reflection"') < page.index('class="related"') < page.index('class="essay-tags"')
+    # After the questions and the tags that close the essay (the end's whole order: test_worksheet_navigation.py).
+    assert page.index('class="reflection"') < page.index('class="essay-tags"') < page.index('class="related"')
     assert related((out / "d" / "index.html").read_text(encoding="utf-8")) == []
     # Another essay's tags change: the cached rebuild shows it, as a clean build would.
     (tmp_path / "essays" / "d.md").write_text(essay("D", date="2026-01-08", tags="[Ruhe, Zeit]"), encoding="utf-8")

@@ -412,13 +412,42 @@
     }
   };
 
+  /* The toolbar's other actions: a disclosure on narrow screens (the same width as style.css's), always open
+     on wider ones, where its summary is hidden. Escape or a click elsewhere closes it; so does an action. */
+  var NARROW = "(max-width: 48rem)";
+
+  Sheet.prototype.fold = function (tools) {
+    var details = tools && tools.querySelector("details.ws-more");
+    if (!details || !window.matchMedia) { return null; }
+    var narrow = window.matchMedia(NARROW);
+    var summary = details.querySelector("summary");
+    function fit() { details.open = !narrow.matches; }
+    function close(refocus) {
+      if (!narrow.matches || !details.open) { return; }
+      // Focus on an action that is folded away would be lost: it goes back to the menu's button.
+      var within = details.contains(document.activeElement) && document.activeElement !== summary;
+      details.open = false;
+      if (refocus || within) { summary.focus(); }
+    }
+    fit();
+    if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+    details.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && narrow.matches && details.open) { event.preventDefault(); close(true); }
+    });
+    document.addEventListener("click", function (event) {
+      if (!details.contains(event.target)) { close(false); }
+    });
+    return { close: function () { close(false); } };
+  };
+
   Sheet.prototype.bind = function () {
     var self = this;
     var tools = this.form.querySelector(".ws-tools");
     if (tools) { tools.hidden = false; }
+    var more = this.fold(tools);
     this.form.addEventListener("input", function () { self.update(); self.saveEdit(); });
     this.form.addEventListener("change", function (event) {
-      if (event.target.type === "file") { self.load(event.target); return; }
+      if (event.target.type === "file") { if (more) { more.close(); } self.load(event.target); return; }
       self.update();
       self.saveEdit();
     });
@@ -426,6 +455,7 @@
     window.addEventListener("storage", function (event) { self.follow(event); });
     this.form.addEventListener("click", function (event) {
       var action = event.target.getAttribute && event.target.getAttribute("data-action");
+      if (more && action && action !== "load") { more.close(); }
       if (action === "print") { self.print(); }
       if (action === "print-blank") { self.printBlank(); }
       if (action === "save") { self.download(); }
