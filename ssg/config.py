@@ -49,10 +49,11 @@ class UrlSegments:
     worksheet: str = "arbeitsblatt"
     booklet: str = "heft"
     page: str = "seite"
+    series: str = "reihen"
 
 
 # The URL words by the site's language: German for German sites, English for every other language.
-ENGLISH_URLS = UrlSegments("topics", "archive", "worksheets", "worksheet", "booklet", "page")
+ENGLISH_URLS = UrlSegments("topics", "archive", "worksheets", "worksheet", "booklet", "page", "series")
 
 
 def url_words(language: str) -> UrlSegments:
