@@ -31,6 +31,7 @@ def parse_series(data: LineMap, reader: Reader, language: str, typographer: bool
         return None
     value: Any = data["series"]
     line = data.line_of("series")
+    errors = sum(p.severity == "error" for p in reader.problems)
     if isinstance(value, LineMap):
         reader.unknown_keys(value, ("name", "part"), "series: ")
         name = reader.text(value, "name", "series: ", required=True)
@@ -46,7 +47,7 @@ def parse_series(data: LineMap, reader: Reader, language: str, typographer: bool
             reader.error(line, f"'series' must not be empty: {FORM}")
             return None
         part, name_line = None, line
-    if not name:
+    if not name or sum(p.severity == "error" for p in reader.problems) > errors:
         return None
     slug = urls.slug(name)
     if not slug:
