@@ -97,7 +97,7 @@ class ThemeOptions:
         return bool(self.accent or self.accent_dark or self.font)
 
 
-SECTIONS = ("home", "archive", "tags", "worksheets")  # built-in pages a menu entry may name
+SECTIONS = ("home", "archive", "tags", "worksheets", "series")  # built-in pages a menu entry may name
 MENU_KINDS = ("page", "essay", "section", "url")
 
 

@@ -13,7 +13,7 @@ def plan(site: Site) -> list[Output]:
         return []
     segments = site.config.urls
     index_url = urls.series_index_url(segments)
-    index = PageMeta(index_url, title_key="series_index")
+    index = PageMeta(index_url, title_key="series")
     outputs = [Output(index_url, "series-index.html", {"page": index, "all_series": site.series})]
     for series in site.series:
         url = urls.series_url(segments, series.slug)

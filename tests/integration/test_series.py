@@ -106,15 +106,34 @@ def test_an_english_site_says_part_of_and_uses_english_url_words(tmp_path: Path)
     assert (out / "series/on-the-road/index.html").is_file()
     assert (out / "series/con-1/index.html").is_file()
     index = (out / "series/index.html").read_text(encoding="utf-8")
-    assert "<h1>All series</h1>" in index and "1 essay" in index and "2 essays" in index
+    assert "<h1>Series</h1>" in index and "1 essay" in index and "2 essays" in index
     links = page_links((out / "series/on-the-road/index.html").read_text(encoding="utf-8")).refs
     assert "/first/" in links and "/series/" in links
 
 
-def test_a_site_without_series_has_no_series_pages(tmp_path: Path) -> None:
-    out = built(tmp_path, {"a.md": essay("Allein")})
+def header_menu(html: str) -> list[str]:
+    match = re.search(r'<header class="site-header">.*?</header>', html, flags=re.S)
+    assert match
+    return re.findall(r'<a href="([^"]+)"[^>]*>[^<]*</a></li>', match.group(0))
+
+
+def test_a_site_without_series_has_no_series_pages_and_no_menu_entry(tmp_path: Path) -> None:
+    out = built(tmp_path, {"a.md": essay("Allein"), "b.md": essay("Entwurf", series="Weg", draft="true")})
     assert not (out / "reihen").exists()
     assert 'class="series"' not in (out / "allein/index.html").read_text(encoding="utf-8")
+    assert header_menu((out / "index.html").read_text(encoding="utf-8")) == ["/", "/archiv/", "/themen/"]
+    # A menu naming the section while no series is published leaves it out with a warning at its line.
+    (tmp_path / "site.yml").write_text(SITE_YML + "menu:\n  - home\n  - series\n", encoding="utf-8")
+    result = run("build", "-s", str(tmp_path))
+    assert result.exit_code == 0
+    assert "site.yml:10: warning: 'menu' entry left out: the site has no series yet" in result.output
+
+
+def test_the_default_menu_leads_to_the_series_once_there_is_one(tmp_path: Path) -> None:
+    out = built(tmp_path, PARTS)
+    page = (out / "reihen/index.html").read_text(encoding="utf-8")
+    assert header_menu(page) == ["/", "/archiv/", "/themen/", "/reihen/"]
+    assert '<a href="/reihen/" aria-current="page">Reihen</a>' in page
 
 
 def rendered(tmp_path: Path) -> BuildReport:
