@@ -31,7 +31,7 @@ def parse_series(data: LineMap, reader: Reader, language: str, typographer: bool
         return None
     value: Any = data["series"]
     line = data.line_of("series")
-    errors = sum(p.severity == "error" for p in reader.problems)
+    errors = _errors(reader)
     if isinstance(value, LineMap):
         reader.unknown_keys(value, ("name", "part"), "series: ")
         name = reader.text(value, "name", "series: ", required=True)
@@ -43,11 +43,11 @@ def parse_series(data: LineMap, reader: Reader, language: str, typographer: bool
         return None
     else:
         name = reader.text(data, "series")
-        if not name:
+        if not name and _errors(reader) == errors:  # not one already reported (a control character, say)
             reader.error(line, f"'series' must not be empty: {FORM}")
             return None
         part, name_line = None, line
-    if not name or sum(p.severity == "error" for p in reader.problems) > errors:
+    if not name or _errors(reader) > errors:
         return None
     slug = urls.slug(name)
     if not slug:
@@ -55,6 +55,10 @@ def parse_series(data: LineMap, reader: Reader, language: str, typographer: bool
         return None
     shown = smart_quotes(name, language) if typographer else name
     return SeriesRef(shown, slug, part, line)
+
+
+def _errors(reader: Reader) -> int:
+    return sum(p.severity == "error" for p in reader.problems)
 
 
 def _part(value: LineMap, reader: Reader) -> int | None:

@@ -79,6 +79,7 @@ def test_a_name_or_a_name_with_a_part_gives_the_series_its_slug_and_shown_name()
         ("series:\n  name: Weg\n  part: zwei\n", "essays/a.md:4: series: 'part' must be a whole number from 1 on, not 'zwei'"),
         ("series:\n  name: Weg\n  part: 0\n", "essays/a.md:4: series: 'part' must be a whole number from 1 on, not 0"),
         ("series:\n  name: Weg\n  part: true\n", "essays/a.md:4: series: 'part' must be a whole number"),
+        ('series: "Weg\\x01"\n', "essays/a.md:2: 'series' contains the control"),
     ],
 )
 def test_a_wrong_series_is_an_error_at_its_line(text: str, message: str) -> None:
