@@ -34,7 +34,7 @@ from ssg.content.page import collect_pages, published, read_page_sources, slug_c
 from ssg.errors import Problem, SsgError
 from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
-from ssg.outputs import Output, feeds, images, pages, pdf, redirects, style, taxonomy, worksheets
+from ssg.outputs import Output, feeds, images, pages, pdf, redirects, series, style, taxonomy, worksheets
 from ssg.parallel import signals_held
 from ssg.render import Progress, Staged, output_paths, render_files
 from ssg.site import Site, make_site
@@ -200,7 +200,8 @@ def own_outputs(plan: Plan, essay: Essay) -> list[Output]:
 
 def plan_outputs(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]:
     """Return every output of the site except static files (and PDF handouts only with `typesetting`)."""
-    outputs = pages.plan(site) + taxonomy.plan(site) + worksheets.plan(site, typesetting) + style.plan(site)
+    outputs = pages.plan(site) + taxonomy.plan(site) + series.plan(site) + worksheets.plan(site, typesetting)
+    outputs += style.plan(site)
     outputs += images.plan(site.config, site.attachments)
     # The sitemap lists the pages search engines may index (not "noindex" ones like the home page's page 2).
     html_urls = sorted(o.url for o in outputs if o.url.endswith("/") and not _noindex(o))

@@ -49,10 +49,11 @@ class UrlSegments:
     worksheet: str = "arbeitsblatt"
     booklet: str = "heft"
     page: str = "seite"
+    series: str = "reihen"
 
 
 # The URL words by the site's language: German for German sites, English for every other language.
-ENGLISH_URLS = UrlSegments("topics", "archive", "worksheets", "worksheet", "booklet", "page")
+ENGLISH_URLS = UrlSegments("topics", "archive", "worksheets", "worksheet", "booklet", "page", "series")
 
 
 def url_words(language: str) -> UrlSegments:
@@ -96,7 +97,7 @@ class ThemeOptions:
         return bool(self.accent or self.accent_dark or self.font)
 
 
-SECTIONS = ("home", "archive", "tags", "worksheets")  # built-in pages a menu entry may name
+SECTIONS = ("home", "archive", "tags", "worksheets", "series")  # built-in pages a menu entry may name
 MENU_KINDS = ("page", "essay", "section", "url")
 
 

@@ -36,13 +36,14 @@ def resolve_menus(
 ) -> tuple[Menus, list[Problem]]:
     """Return the site's menus and their problems; `published` holds the source files of published pages."""
     finder = _Finder(config, essays, pages, published, has_worksheets)
-    header = _default_header(config, has_worksheets) if config.menu is None else finder.links("menu", config.menu)
+    default = _default_header(config, has_worksheets, finder.has_series)
+    header = default if config.menu is None else finder.links("menu", config.menu)
     footer = finder.links("footer_menu", config.footer_menu)
     return Menus(header, footer), finder.problems
 
 
-def _default_header(config: SiteConfig, has_worksheets: bool) -> tuple[MenuLink, ...]:
-    names = [s for s in SECTIONS if s != "worksheets" or has_worksheets]
+def _default_header(config: SiteConfig, has_worksheets: bool, has_series: bool) -> tuple[MenuLink, ...]:
+    names = [s for s in SECTIONS if (s != "worksheets" or has_worksheets) and (s != "series" or has_series)]
     return tuple(MenuLink(section_url(config, s), label_key=s) for s in names)
 
 
@@ -53,6 +54,7 @@ def section_url(config: SiteConfig, section: str) -> str:
         "archive": urls.archive_url(config.urls),
         "tags": urls.tag_index_url(config.urls),
         "worksheets": urls.worksheet_index_url(config.urls),
+        "series": urls.series_index_url(config.urls),
     }[section]
 
 
@@ -63,6 +65,7 @@ class _Finder:
         self, config: SiteConfig, essays: Sequence[Essay], pages: Sequence[Page], published: set[str], sheets: bool
     ) -> None:
         self.config, self.has_worksheets = config, sheets
+        self.has_series = any(e.series is not None for e in essays)
         self.pages = {key: p for p in pages for key in (p.slug, p.source, _short(p.source, config.pages))}
         self.essays = {key: e for e in essays for key in (e.slug, e.source, _short(e.source, "essays"))}
         self.published = published
@@ -80,6 +83,8 @@ class _Finder:
         if kind in ("section", "name") and target in SECTIONS:
             if target == "worksheets" and not self.has_worksheets:
                 return self._left_out(entry, name, "the site has no worksheets yet, so no worksheet index")
+            if target == "series" and not self.has_series:
+                return self._left_out(entry, name, "the site has no series yet, so no index of series")
             return MenuLink(section_url(self.config, target), entry.label, "" if entry.label else target)
         if kind in ("page", "name") and target in self.pages:
             page = self.pages[target]

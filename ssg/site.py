@@ -13,6 +13,7 @@ from ssg.content.files import Attachments
 from ssg.content.page import Page
 from ssg.navigation import Menus
 from ssg.related import related_essays
+from ssg.series import Series, group_series
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Site:
     # What each essay and page publishes beside it, by source file (texts without such files are left out).
     attachments: Mapping[str, Attachments] = field(default_factory=dict, compare=False)
     _related: dict[str, tuple[EssayCard, ...]] = field(default_factory=dict, repr=False, compare=False)
+    series: tuple[Series, ...] = ()  # by name
+    _series_by_slug: dict[str, Series] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def worksheet_essays(self) -> tuple[Essay, ...]:
@@ -87,6 +90,11 @@ class Site:
         """Return up to three essays sharing the most tags with `essay` (see ssg.related)."""
         return self._related.get(essay.slug, ())
 
+    def series_of(self, essay: Essay) -> Series | None:
+        """Return the series `essay` is a part of, if any."""
+        ref = essay.series
+        return None if ref is None else self._series_by_slug.get(ref.slug)
+
     def tag_slug(self, name: str) -> str:
         """Return the URL slug of a tag name."""
         return urls.slug(name)
@@ -102,6 +110,7 @@ def make_site(
     """Build the Site from essays already sorted newest first, and the published pages."""
     ordered = tuple(essays)
     cards = tuple(e.card(config.words_per_minute) for e in ordered)
+    series = group_series(cards)
     return Site(
         config=config,
         essays=ordered,
@@ -113,6 +122,8 @@ def make_site(
         menus=menus or Menus(()),
         attachments=attachments or {},
         _related=related_essays(cards),
+        series=series,
+        _series_by_slug={s.slug: s for s in series},
     )
 
 

@@ -69,6 +69,16 @@ def tag_url(urls: UrlSegments, tag_slug: str) -> str:
     return f"/{urls.tags}/{tag_slug}/"
 
 
+def series_index_url(urls: UrlSegments) -> str:
+    """Return the URL of the list of all series."""
+    return f"/{urls.series}/"
+
+
+def series_url(urls: UrlSegments, series_slug: str) -> str:
+    """Return the URL of one series' page."""
+    return f"/{urls.series}/{series_slug}/"
+
+
 def home_page_url(urls: UrlSegments, number: int) -> str:
     """Return the URL of page `number` of the home page's list."""
     return "/" if number <= 1 else f"/{urls.page}/{number}/"
@@ -96,7 +106,7 @@ def booklet_part_url(urls: UrlSegments, number: int) -> str:
 
 def reserved_segments(urls: UrlSegments) -> frozenset[str]:
     """Return first URL segments an essay slug must not take."""
-    return RESERVED | {urls.tags, urls.archive, urls.worksheets, urls.page}
+    return RESERVED | {urls.tags, urls.archive, urls.worksheets, urls.page, urls.series}
 
 
 @functools.lru_cache(maxsize=65536)  # a build asks for every output's path two or three times

@@ -14,6 +14,7 @@ from pathlib import Path
 from ssg.config import SiteConfig
 from ssg.content.essay import Essay, parse_essay, source_digest
 from ssg.content.reader import Reader
+from ssg.content.series import duplicate_parts
 from ssg.errors import Problem, SsgError
 from ssg.parallel import map_chunks
 
@@ -251,6 +252,8 @@ def _finish(
     essays = [loaded[rel][0] for rel in sorted(loaded) if loaded[rel][0] is not None]
     problems = [p for rel in sorted(loaded) for p in loaded[rel][1]]
     problems.extend(_duplicate_slugs([e for e in essays if e is not None]))
+    # Drafts and future essays count, as for slugs: publishing one must not break the build later.
+    problems.extend(duplicate_parts((e.source, e.series) for e in essays if e is not None))
     if any(p.severity == "error" for p in problems):
         raise SsgError(sorted(problems, key=_order))
     published = [e for e in essays if e is not None and _selected(e, selection, now)]

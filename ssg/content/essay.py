@@ -13,13 +13,15 @@ from ssg.content import frontmatter
 from ssg.content.aliases import parse_aliases
 from ssg.content.files import TextFiles, text_files
 from ssg.content.reader import Reader
+from ssg.content.series import SeriesRef, parse_series
 from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksheet
 from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 
 KNOWN_KEYS = (
-    "title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases", "image", "toc"
+    "title", "date", "updated", "slug", "tags", "summary", "draft", "prompts", "worksheet", "aliases", "image", "toc",
+    "series",
 )
 
 
@@ -42,6 +44,8 @@ class _FrontMatter:
     draft: bool
     prompts: tuple[Prompt, ...]
     worksheet: Worksheet | None
+    # Keyword-only, so that cards and essays made without it (older callers, tests) stay valid.
+    series: SeriesRef | None = field(default=None, kw_only=True)
 
     @property
     def has_worksheet_page(self) -> bool:
@@ -79,7 +83,7 @@ class Essay(_FrontMatter):
         return EssayCard(
             self.source, self.slug, self.title, self.date, self.updated, self.tags, self.summary, self.draft,
             self.prompts, self.worksheet, self.reading_minutes(words_per_minute), words_per_minute,
-            self.card_digest,
+            self.card_digest, series=self.series,
         )
 
     @property
@@ -200,6 +204,7 @@ def _build(data: LineMap, body: str, body_line: int, config: SiteConfig, reader:
         image=reader.text(data, "image"),
         image_line=data.line_of("image"),
         toc=reader.boolean(data, "toc", "", False) if data.get("toc") is not None else None,
+        series=parse_series(data, reader, config.language, config.markdown.typographer),
     )
 
 

@@ -77,6 +77,9 @@ def essay_page(site: Site, essay: Essay) -> Output:
         "newer": site.newer(essay),
         "older": site.older(essay),
         "related": site.related(essay),
+        # Its series with every published part's card: a part's new title or date re-renders the others, its
+        # text does not.
+        "series": site.series_of(essay),
     }
     if files:
         context["attachments"] = {essay.source: files}  # what body(essay) publishes beside it: part of its key

@@ -29,6 +29,8 @@ def page_type(rel: str) -> str:
         return simple[rel]
     if parts[0] == "themen":
         return "tag"
+    if parts[0] == "reihen":
+        return "series index" if len(parts) == 2 else "series"
     return "worksheet" if parts[1:2] == ["arbeitsblatt"] else "essay"
 
 
@@ -53,6 +55,10 @@ def escaping_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     phone_jpeg(folder / "strasse.jpg", size=(1200, 900))
     phone_jpeg(folder / "zwei & drei.jpg", size=(600, 400), orientation=1)
     (folder / "blatt.pdf").write_bytes(b"%PDF-1.4\n")
+    # A series whose name needs escaping: its block on each part, its page and the index of series.
+    for number, day in ((1, "2026-01-16"), (2, "2026-01-17")):
+        text = essay(f"Teil <{number}> & mehr", date=day, series='\'Reihe "<&>" </nav>\'')
+        (root / "essays" / f"reihe-{number}.md").write_text(text, encoding="utf-8")
     return build(root)
 
 
@@ -89,6 +95,15 @@ def test_page_type_is_valid_html(kind: str, vnu_report: Report, sites: dict[str,
     assert checked["author"] and checked["generated"], f"no {kind} page was checked"
     errors = {str(p): vnu_report[p] for pages in checked.values() for p in pages if vnu_report[p]}
     assert errors == {}
+
+
+@pytest.mark.parametrize("kind", ["series", "series index"])
+def test_series_pages_are_valid_html(kind: str, vnu_report: Report, escaping_out: Path) -> None:
+    checked = [p for p in vnu_report if p.is_relative_to(escaping_out) and page_type(p.relative_to(escaping_out).as_posix()) == kind]
+    assert checked, f"no {kind} page was checked"
+    parts = [p for p in vnu_report if p.is_relative_to(escaping_out) and p.parent.name.startswith("teil-")]
+    assert parts and all('class="series"' in p.read_text(encoding="utf-8") for p in parts)
+    assert {str(p): vnu_report[p] for p in checked + parts if vnu_report[p]} == {}
 
 
 def test_every_page_of_the_author_site_was_checked(vnu_report: Report, author_site: Path) -> None:
