@@ -16,7 +16,7 @@ from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay, EssayCard
 from ssg.content.worksheet import Field, Worksheet
-from ssg.outputs import Output, PageMeta, pdf, qr
+from ssg.outputs import Output, PageMeta, booklet_pdf, pdf, qr
 from ssg.site import Site
 
 
@@ -102,7 +102,7 @@ def plan(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]
     links = [replace(part, sheets=()) for part in parts]
     outputs: list[Output] = []
     if typesetting is not None:
-        outputs.extend(pdf.plan(parts, typesetting))
+        outputs.extend(booklet_pdf.plan(parts, typesetting))
     with_pdf = typesetting is not None
     for part in parts:
         # A part's worksheet pages and the part itself show the same forms: kept together, one process
