@@ -5,7 +5,8 @@
 
 1. Per PDF: in one worker process (as in a build), the handout of each of the first `--sheets` worksheets is
    made with the process's one compiler; milliseconds per sheet (median, mean, slowest) for the data (JSON,
-   QR code) and for Typst, and per sheet of a booklet part of `booklet_size` sheets.
+   QR code) and for Typst, and per sheet for binding a booklet part of `booklet_size` sheets from the
+   handouts just made (as in a build: the part renders after its sheets, in their process).
 2. Cold builds of the whole corpus, each in a fresh process (`ssg build -q`, old output and cache removed),
    alternately with PDFs (site.yml as it is) and without (`pdf: false`), `--repeat` times each: wall time
    and peak memory (the largest resident set of the build and its worker processes).
@@ -34,7 +35,7 @@ def per_pdf(root: Path, sheets: int) -> dict[str, Any]:
 def _per_pdf(root: Path, count: int) -> dict[str, Any]:
     from ssg.build import BuildOptions, BuildReport, load_site
     from ssg.config import load_config
-    from ssg.outputs import pdf, worksheets
+    from ssg.outputs import booklet_pdf, pdf, worksheets
 
     report = BuildReport()
     plan = load_site(load_config(root)[0], BuildOptions(), report)
@@ -43,17 +44,17 @@ def _per_pdf(root: Path, count: int) -> dict[str, Any]:
     data_ms, total_ms, cpu_ms, sizes = [], [], [], []
     for sheet in sheets:
         start = time.perf_counter()
-        pdf.document_data((sheet,), None, plan.typesetting)
+        pdf.document_data(sheet, plan.typesetting)
         middle, cpu = time.perf_counter(), time.process_time()
-        made = pdf.handout({"sheets": (sheet,), "typesetting": plan.typesetting, "part": None}, plan.env)
+        made = pdf.handout({"sheet": sheet, "typesetting": plan.typesetting}, plan.env)
         cpu_ms.append((time.process_time() - cpu) * 1000)  # all of the process's threads: robust to a busy machine
         total_ms.append((time.perf_counter() - middle) * 1000)  # handout() makes the data itself, too
         data_ms.append((middle - start) * 1000)
         sizes.append(len(made))
     size = plan.site.config.booklet_size
-    part = tuple(sheets[:size])
+    part = tuple(sheets[-size:])  # the last ones made: kept for their part, as in a build
     start, cpu = time.perf_counter(), time.process_time()
-    booklet = pdf.handout({"sheets": part, "typesetting": plan.typesetting, "part": (1, 1)}, plan.env)
+    booklet = booklet_pdf.booklet({"sheets": part, "typesetting": plan.typesetting, "part": (1, 1)}, plan.env)
     booklet_ms, booklet_cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     return {
         "sheets": len(sheets),
@@ -107,7 +108,8 @@ def main() -> None:
     print(f"  of which the data (JSON, QR code): median {cost['data_ms']:.2f} ms; PDF size {cost['kib']:.0f} KiB")
     per_sheet = cost["booklet_ms"] / cost["booklet_sheets"]
     print(f"  booklet part of {cost['booklet_sheets']} sheets: {cost['booklet_ms']:.0f} ms ({per_sheet:.2f} ms per "
-          f"sheet; CPU {cost['booklet_cpu']:.0f} ms), {cost['booklet_kib']:.0f} KiB")
+          f"sheet; CPU {cost['booklet_cpu']:.0f} ms, {cost['booklet_cpu'] / cost['booklet_sheets']:.2f} ms per sheet), "
+          f"{cost['booklet_kib']:.0f} KiB")
     runs: dict[bool, list[tuple[float, float, int]]] = {True: [], False: []}
     for _ in range(args.repeat):
         for pdfs in (True, False):

@@ -1,7 +1,8 @@
-"""Worksheets as PDF handouts: a sheet's data in, through the theme's one Typst template, a PDF out.
+"""Worksheets as PDF handouts: a sheet's data in, through the theme's Typst template, a PDF out.
 
 The author's texts reach Typst only as JSON data (`sys.inputs.data`), which the template places as text:
 nothing written in an essay is ever read as Typst markup, so `#read("/etc/passwd")` prints as itself.
+Booklet parts bind these handouts (see booklet_pdf.py) rather than typesetting every sheet again.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import multiprocessing
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -29,9 +32,10 @@ from ssg.theme import Theme, builtin_theme_dir
 
 if TYPE_CHECKING:
     from ssg.content.worksheet import Field, Worksheet
-    from ssg.outputs.worksheets import BookletPart, Sheet
+    from ssg.outputs.worksheets import Sheet
 
 TEMPLATE = "pdf/worksheet.typ"  # in a theme folder; a site theme's own replaces the default's
+BOOKLET = "pdf/booklet.typ"  # binds a booklet part's handouts, with a cover and its contents
 
 # The UI strings a handout prints: the template's name for each, and the theme's.
 STRINGS = {
@@ -70,61 +74,93 @@ class Typesetting:
     strings: Mapping[str, str]
     language: str
     digest: str
+    booklet: bytes = field(repr=False, default=b"")  # the booklet template's source
+    booklet_shown: str = ""
 
 
 def load_typesetting(config: SiteConfig, theme: Theme) -> Typesetting | None:
     """Return the site's typesetting for handouts, or None when site.yml turns PDFs off."""
     if not config.pdf:
         return None
-    path = next((d / TEMPLATE for d in theme.dirs if (d / TEMPLATE).is_file()), None)
-    if path is None:
-        raise TemplateError([Problem(str(theme.dirs[-1]), None, f"the theme has no {TEMPLATE} for PDF handouts")])
-    shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
-    if not any(path.resolve().is_relative_to(d.resolve()) for d in (config.root, builtin_theme_dir())):
-        raise TemplateError([Problem(shown, None, "is a link to a file outside the site (not allowed)")])
-    source = path.read_bytes()
+    path, shown = _template(config, theme, TEMPLATE)
+    booklet, booklet_shown = _template(config, theme, BOOKLET)
+    source, booklet_source = path.read_bytes(), booklet.read_bytes()
     strings = {name: theme.strings[key] for name, key in STRINGS.items() if key in theme.strings}
-    key = fingerprint([digest(source), shown, strings, config.language, typesetter()])
-    return Typesetting(source, str(path.parent), shown, strings, config.language, key)
+    parts = [digest(source), shown, digest(booklet_source), booklet_shown, strings, config.language, typesetter()]
+    key = fingerprint(parts)
+    return Typesetting(source, str(path.parent), shown, strings, config.language, key, booklet_source, booklet_shown)
+
+
+def fonts_folder() -> Path:
+    """Return the folder of the fonts ssg ships for handouts (Noto Emoji), beside those the typst package embeds."""
+    return builtin_theme_dir() / "pdf" / "fonts"
 
 
 @functools.cache
 def typesetter() -> str:
-    """Return a digest of what typesets beside the template: the Typst version and the fonts ssg ships."""
-    fonts = sorted((builtin_theme_dir() / "pdf" / "fonts").glob("*.ttf"))
+    """Return a digest of what typesets beside the templates: the Typst version and the fonts ssg ships."""
+    fonts = sorted(fonts_folder().glob("*.ttf"))
     version = str(getattr(typst, "__version__", ""))  # not in the stubs
     return digest(version.encode(), *(p.name.encode() + p.read_bytes() for p in fonts))
 
 
-def plan(parts: Sequence[BookletPart], typesetting: Typesetting) -> list[Output]:
-    """Return the handout of every sheet and of every booklet part, each part after its own sheets."""
-    outputs: list[Output] = []
-    for part in parts:
-        outputs.extend(sheet_pdf(sheet, typesetting) for sheet in part.sheets)
-        context = {"sheets": part.sheets, "typesetting": typesetting, "part": (part.number, len(parts))}
-        outputs.append(Output(part.pdf_url, context=context, producer=handout, threaded=True))
-    return outputs
+def _template(config: SiteConfig, theme: Theme, name: str) -> tuple[Path, str]:
+    """Return the theme's Typst template `name` and its name in messages; raise TemplateError if it has none."""
+    path = next((d / name for d in theme.dirs if (d / name).is_file()), None)
+    if path is None:
+        raise TemplateError([Problem(str(theme.dirs[-1]), None, f"the theme has no {name} for PDF handouts")])
+    shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+    if not any(path.resolve().is_relative_to(d.resolve()) for d in (config.root, builtin_theme_dir())):
+        raise TemplateError([Problem(shown, None, "is a link to a file outside the site (not allowed)")])
+    return path, shown
 
 
-def sheet_pdf(sheet: Sheet, typesetting: Typesetting) -> Output:
-    """Return the handout of one worksheet."""
-    context = {"sheets": (sheet,), "typesetting": typesetting, "part": None}
-    return Output(sheet.pdf_url, context=context, producer=handout, source=sheet.essay.source, threaded=True)
+def sheet_pdf(sheet: Sheet, typesetting: Typesetting, group: str = "") -> Output:
+    """Return the handout of one worksheet; `group` keeps it in the process that binds its booklet part."""
+    context = {"sheet": sheet, "typesetting": typesetting}
+    return Output(
+        sheet.pdf_url, context=context, producer=handout, source=sheet.essay.source, threaded=True, group=group,
+        cost=SHEET_COST,
+    )
+
+
+SHEET_COST = 10  # a handout takes about ten times the work of binding it into a booklet part
 
 
 def handout(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
-    """Return the PDF of `context["sheets"]`: one sheet, or a booklet part with a cover and contents."""
-    typesetting: Typesetting = context["typesetting"]
-    sheets: tuple[Sheet, ...] = context["sheets"]
-    data = document_data(sheets, context["part"], typesetting)
-    # The PDF's creation date is the newest essay's, so the bytes are the same on every build and machine.
-    newest = max((s.essay.updated or s.essay.date) for s in sheets)
+    """Return the PDF of the sheet `context["sheet"]`, and keep it for its booklet part, rendered next."""
+    made = typeset(context["sheet"], context["typesetting"])
+    _MADE[_made_key(context["sheet"], context["typesetting"])] = made
+    while len(_MADE) > MADE_KEPT:
+        _MADE.popitem(last=False)
+    return made
+
+
+# The handouts this process made lately, for the booklet part that binds them: a part renders in the process
+# that rendered its sheets just before (one render group). Bounded: a part whose sheets were not rendered in
+# this build (their files were current) typesets them itself.
+_MADE: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+MADE_KEPT = 200
+
+
+def _made_key(sheet: Sheet, typesetting: Typesetting) -> tuple[str, str]:
+    return (typesetting.digest, sheet.pdf_url)
+
+
+def sheet_bytes(sheet: Sheet, typesetting: Typesetting) -> bytes:
+    """Return the handout of `sheet`: the one this process just made for it, or a new one."""
+    made = _MADE.pop(_made_key(sheet, typesetting), None)
+    return made if made is not None else typeset(sheet, typesetting)
+
+
+def typeset(sheet: Sheet, typesetting: Typesetting) -> bytes:
+    """Return the PDF of one worksheet, typeset with the theme's template."""
+    data = document_data(sheet, typesetting)
     try:
-        made = compiler(typesetting.folder).compile(
-            input=typesetting.source,
+        made = compiler(typesetting.folder, typesetting.shown).compile(
             format="pdf",
             sys_inputs={"data": json.dumps(data, ensure_ascii=False, sort_keys=True)},
-            timestamp=_timestamp(newest),
+            timestamp=timestamp(sheet),
         )
     except typst.TypstError as exc:
         raise SsgError([Problem(typesetting.shown, None, f"Typst: {exc.message or exc}")]) from None
@@ -133,46 +169,53 @@ def handout(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
     return made
 
 
+def timestamp(*sheets: Sheet) -> int:
+    """Return the PDF's creation date: the newest essay's, so the bytes are the same on every build and machine.
+
+    As Unix seconds, at 1970 at the earliest (Typst takes no earlier ones).
+    """
+    return max(0, int(max((s.essay.updated or s.essay.date) for s in sheets).timestamp()))
+
+
 @functools.cache
-def compiler(folder: str) -> typst.Compiler:
-    """Return this process's Typst compiler for templates in `folder`, made once and reused.
+def compiler(folder: str, shown: str) -> typst.Compiler:
+    """Return this process's Typst compiler for the template `shown` in `folder`, made once and reused.
 
     It reads files from `folder` only (the theme's pdf/ folder) and knows only the fonts the typst package
     embeds and the default theme's pdf/fonts/ (Noto Emoji): no system fonts, so a handout looks the same, byte
-    for byte, on every machine. Typst starts
+    for byte, on every machine. The template is
+    its main file, read by path: an unchanged file is not parsed again for every sheet. Typst starts
     threads, which a fork would copy half: a process that compiles must never fork again, so handouts are
     made in worker processes only (Output.threaded), never in the process that runs the build.
     """
+    check_worker()
+    main = os.path.join(folder, os.path.basename(shown))
+    return typst.Compiler(input=main, root=folder, font_paths=[str(fonts_folder())], ignore_system_fonts=True)
+
+
+def check_worker() -> None:
+    """Raise RuntimeError in the process that runs the build: Typst's threads would hang its later forks."""
     if multiprocessing.parent_process() is None and "fork" in multiprocessing.get_all_start_methods():
         raise RuntimeError("Typst compiles in worker processes only: its threads would hang any process forked later")
-    fonts = builtin_theme_dir() / "pdf" / "fonts"
-    return typst.Compiler(root=folder, font_paths=[str(fonts)], ignore_system_fonts=True)
 
 
-def _timestamp(moment: datetime) -> int:
-    """Return a moment as Unix seconds, at 1970 at the earliest (Typst takes no earlier ones)."""
-    return max(0, int(moment.timestamp()))
-
-
-def document_data(sheets: Sequence[Sheet], part: tuple[int, int] | None, typesetting: Typesetting) -> dict[str, Any]:
+def document_data(sheet: Sheet, typesetting: Typesetting) -> dict[str, Any]:
     """Return everything the template typesets, as plain JSON data: texts stay texts."""
-    config = sheets[0].config
-    strings = typesetting.strings
-    booklet = None
-    if part is not None:
-        number, total = part
-        subtitle = strings.get("booklet_part", "").format(number=number, total=total) if total > 1 else ""
-        booklet = {"title": strings.get("booklet", ""), "subtitle": subtitle}
-    parser = _parser(config)
+    config = sheet.config
     return {
-        "lang": config.language.split("-")[0].lower(),
+        "lang": language_code(config),
         "site": config.title,
         "author": config.author.name,
-        "title": booklet["title"] if booklet else sheets[0].title,
-        "booklet": booklet,
-        "strings": dict(strings),
-        "sheets": [_sheet_data(sheet, parser, strings) for sheet in sheets],
+        "title": sheet.title,
+        "booklet": None,  # booklets bind handouts (booklet.typ); kept for templates written when they did not
+        "strings": dict(typesetting.strings),
+        "sheets": [_sheet_data(sheet, _parser(config), typesetting.strings)],
     }
+
+
+def language_code(config: SiteConfig) -> str:
+    """Return the site's language as Typst names it: de for de-CH."""
+    return config.language.split("-")[0].lower()
 
 
 def _sheet_data(sheet: Sheet, parser: MarkdownIt, strings: Mapping[str, str]) -> dict[str, Any]:
@@ -288,4 +331,4 @@ def _run(text: str, strong: bool = False, emph: bool = False, code: bool = False
     return {"text": text, "strong": strong, "emph": emph, "code": code}
 
 
-__all__ = ["TEMPLATE", "Typesetting", "handout", "load_typesetting", "plan", "sheet_pdf"]
+__all__ = ["BOOKLET", "TEMPLATE", "Typesetting", "handout", "load_typesetting", "sheet_bytes", "sheet_pdf", "typeset"]

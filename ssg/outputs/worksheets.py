@@ -16,7 +16,7 @@ from ssg.config import SiteConfig, UrlSegments
 from ssg.content import formula
 from ssg.content.essay import Essay, EssayCard
 from ssg.content.worksheet import Field, Worksheet
-from ssg.outputs import Output, PageMeta, pdf, qr
+from ssg.outputs import Output, PageMeta, booklet_pdf, pdf, qr
 from ssg.site import Site
 
 
@@ -102,7 +102,7 @@ def plan(site: Site, typesetting: pdf.Typesetting | None = None) -> list[Output]
     links = [replace(part, sheets=()) for part in parts]
     outputs: list[Output] = []
     if typesetting is not None:
-        outputs.extend(pdf.plan(parts, typesetting))
+        outputs.extend(booklet_pdf.plan(parts, typesetting))
     with_pdf = typesetting is not None
     # The worksheet index lists the sheets as the home page lists essays, newest first, and each sheet links to
     # its neighbours in that order; the booklet keeps reading order, so a new essay changes only its last part.

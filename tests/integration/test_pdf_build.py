@@ -83,6 +83,25 @@ def test_a_text_edit_makes_no_new_pdf_and_a_question_edit_does(tmp_path: Path) -
     assert tree_digest(with_pdf / "_site") == tree_digest(tmp_path / "clean")
 
 
+def test_a_booklet_bound_after_a_question_edit_is_the_booklet_of_a_clean_build(tmp_path: Path) -> None:
+    # The edited sheet's handout is made again; the booklet part then binds it with the unchanged handout,
+    # which the process did not make in this build and so typesets for the booklet.
+    essays = _essays()
+    essays["e2.md"] = essays["e2.md"].replace("---\n\n", SHEET.replace("Was bleibt?", "Was trägt?") + "---\n\n", 1)
+    make_site(tmp_path / "site", essays)
+    root = tmp_path / "site"
+    assert run("build", "-s", str(root)).exit_code == 0
+    booklet = root / "_site" / "arbeitsblaetter" / "heft" / "arbeitsblaetter-heft.pdf"
+    before = booklet.read_bytes()
+    source = root / "essays" / "e1.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Was bleibt?", "Was bleibt, was geht?"), "utf-8")
+    assert run("build", "-s", str(root)).exit_code == 0
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(booklet).pages)
+    assert booklet.read_bytes() != before and "Was bleibt, was geht?" in text and "Was trägt?" in text
+    assert run("build", "-s", str(root), "--no-cache", "-o", str(tmp_path / "clean")).exit_code == 0
+    assert tree_digest(root / "_site") == tree_digest(tmp_path / "clean")
+
+
 def test_a_site_theme_brings_its_own_typst_template_and_hears_of_its_errors(tmp_path: Path) -> None:
     make_site(tmp_path, _essays(), SITE_YML + "theme: eigen\n")
     folder = tmp_path / "themes/eigen/pdf"

@@ -139,12 +139,22 @@ def test_handouts_have_the_pages_expected_and_booklets_start_each_sheet_on_an_od
     assert len(pypdf.PdfReader(second).pages) == 2 + counts["boese"]
 
 
+def _fonts(resources: object) -> list[object]:
+    """Return the fonts of a page's resources and of the pages placed on it (a booklet's handout pages)."""
+    resources = resources.get_object() if resources is not None else {}  # type: ignore[attr-defined]
+    fonts = [font.get_object() for font in resources.get("/Font", {}).values()]
+    for placed in resources.get("/XObject", {}).values():
+        placed = placed.get_object()
+        if placed.get("/Subtype") == "/Form":
+            fonts += _fonts(placed.get("/Resources"))
+    return fonts
+
+
 def test_fonts_are_embedded(built: Path) -> None:
     for path in sorted(built.rglob("*.pdf")):
         fonts = 0
         for page in pypdf.PdfReader(path).pages:
-            for font in page["/Resources"].get("/Font", {}).values():
-                font = font.get_object()
+            for font in _fonts(page.get("/Resources")):
                 descendants = font.get("/DescendantFonts")
                 inner = descendants[0].get_object() if descendants else font
                 descriptor = inner["/FontDescriptor"].get_object()
@@ -159,6 +169,16 @@ def test_emoji_are_set_in_the_emoji_font_only_where_a_sheet_has_them(built: Path
                 for font in page["/Resources"].get("/Font", {}).values()}
     assert any(name.startswith("NotoEmoji") for name in font_names(sheet_pdf(built, "boese")))
     assert not any(name.startswith("NotoEmoji") for name in font_names(sheet_pdf(built, "voll")))
+
+
+def test_a_booklet_holds_each_handout_as_it_is_with_the_booklet_page_number(built: Path) -> None:
+    handout = pages_text(sheet_pdf(built, "voll"))
+    booklet = pages_text(built / "arbeitsblaetter" / "heft" / "arbeitsblaetter-heft.pdf")
+    for number, text in enumerate(handout, 1):
+        page = booklet[2 + number - 1]  # the sheet starts on page 3
+        assert f"Seite {number} von {len(handout)}" in page
+        assert flat(text) in flat(page)  # every word of the handout's page, in its order
+        assert page.split()[-1] == str(2 + number), page  # the booklet's own page number, drawn over the handout
 
 
 def test_two_builds_make_the_same_bytes(built: Path, tmp_path: Path) -> None:
