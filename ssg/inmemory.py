@@ -32,6 +32,7 @@ from ssg.cache import (
     load_serve_index,
     save_cache,
     save_serve_index,
+    template_cache,
 )
 from ssg.config import SiteConfig
 from ssg.content.collect import Signature, Source, read_sources
@@ -70,27 +71,39 @@ class Rendered:
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory between a long-running process's builds (checked against their source)."""
+    """Compiled templates kept in memory between a long-running process's builds (checked against their source);
+    with the site's cache on disk too, those that `ssg build` or an earlier preview compiled, and for them."""
 
     def __init__(self) -> None:
         self.codes: dict[str, bytes] = {}
         self.config_key = ""
+        self.disk: jinja2.BytecodeCache | None = None
 
-    def for_config(self, config: SiteConfig) -> CompiledTemplates:
+    def for_config(self, config: SiteConfig, disk: bool = False) -> CompiledTemplates:
         """Return this cache, emptied if the configuration changed: Jinja folds filters on constants into code."""
         key = fingerprint([code_version(), config])
         if key != self.config_key:
             self.codes.clear()
             self.config_key = key
+            # The first edit after a preview's start renders in this process, whose first build rendered
+            # nothing here (the files were on disk, or rendered in worker processes): without the compiled
+            # templates on disk it would compile every template an essay page uses first.
+            self.disk = template_cache(config) if disk else None
         return self
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.codes.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)
+            if bucket.code is not None:
+                self.codes[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.codes[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            self.disk.dump_bytecode(bucket)
 
 
 @dataclass
@@ -239,7 +252,8 @@ def render_site(
     if memory is not None:
         memory.load_parsed_essays(config)
     memo = memory.essays.essays_for(config) if memory else None
-    compiled, references = (memory.templates.for_config(config), memory.references) if memory else (None, None)
+    compiled = memory.templates.for_config(config, store is not None) if memory else None
+    references = memory.references if memory else None
     images = memory.images if memory else None
     site = load_site(config, options, report, memo, sources, compiled, references, None, beside, images)
     known = memory.files if memory else {}
