@@ -35,7 +35,7 @@ from ssg.cache import (
     template_cache,
 )
 from ssg.config import SiteConfig
-from ssg.content.collect import Signature, Source, read_sources
+from ssg.content.collect import Signature, Source, drop_bytes, read_sources
 from ssg.content.files import FileMemo, ImageMemo, read_files
 from ssg.content.page import read_page_sources
 from ssg.errors import SsgError
@@ -207,6 +207,7 @@ class MemoryCache:
             return  # the next preview starts with less; this one is not affected
         store.keep_only(keys)
         self.done = None
+        drop_bytes(self.sources, self.essays.essays)
 
 
 Publish = Callable[[Mapping[str, File]], None]
