@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -208,6 +209,17 @@ class MemoryCache:
         store.keep_only(keys)
         self.done = None
         drop_bytes(self.sources, self.essays.essays)
+        _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Give the memory freed by a preview's build back to the system (glibc keeps it otherwise)."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 Publish = Callable[[Mapping[str, File]], None]
