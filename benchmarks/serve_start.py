@@ -1,17 +1,27 @@
-"""Time `ssg serve`'s start and measure its memory: cold (no cache) and right after an `ssg build`.
+"""Time `ssg serve`'s start and measure its memory: cold (no cache), right after an `ssg build`, and right after
+an earlier `ssg serve` (no build in between).
 
     python3 benchmarks/corpus.py --essays 10000 --out /tmp/c10k
     python3 benchmarks/serve_start.py /tmp/c10k [/tmp/c1k ...]
 
 For each site it runs `ssg build` (nothing to do if the site is built), then `ssg serve` in a fresh process
-three times: with that build's cache (`.ssg-cache/` and `_site/`), with it after one essay was edited since
-(restored afterwards), and cold (the cache moved aside for the run, then put back). Times are seconds from
+four times: with that build's cache (`.ssg-cache/` and `_site/`), with it after one essay was edited since
+(restored afterwards), cold (cache and output folder moved aside for the run), and then once more with only
+what that cold preview left in `.ssg-cache/` (afterwards the build's cache and output folder are put back).
+Times are seconds from
 starting the process: when the home page and one essay page first answer 200, when the whole site is current
 (the preview says it serves the build's files, or its first build is done), and when that first build is
 done. Then one word of that essay is changed and the time until its page shows it is taken, and the
 process's resident memory is read from /proc/<pid>/status (VmRSS once the first build is done, VmHWM: its
-peak). The essay is restored afterwards. The corpus has no drafts or future essays, so what serve shows is
-what `ssg build` writes.
+peak). CPU time is the preview process's user and system time (with its worker processes'), read from
+/proc/<pid>/stat: when the whole site is current, and what the edit took; on a machine shared with other
+work it is the figure that load does not inflate. The essay is restored afterwards. The corpus has no drafts
+or future essays, so what serve shows is what `ssg build` writes.
+
+Functions for other scripts: `serve_once(root, essay, url)` starts one preview and returns its figures
+(seconds "home", "essay", "shown", "built", "edit"; MiB "VmRSS", "VmHWM", "VmHWM after edit"; CPU seconds
+"cpu", "edit cpu"); `serve_cases(root)` runs the four starts above and returns their figures by case name;
+`essay_under_test(root)` picks the essay, `memory(pid)` reads VmRSS and VmHWM.
 """
 
 from __future__ import annotations
@@ -64,6 +74,12 @@ def memory(pid: int) -> dict[str, int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system, with waited-for children) of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def first_ok(port: int, target: str, start: float, times: dict[str, float], name: str) -> None:
     """Poll `target` until it answers 200; note the time since `start` under `name`."""
     while time.perf_counter() - start < DEADLINE:
@@ -86,7 +102,7 @@ def serve_once(root: Path, essay: Path, url: str) -> dict[str, float]:
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line.rstrip())
-            if line.startswith("Serving the site as ssg build left it") and "shown" not in times:
+            if line.startswith("Serving the site as ") and "shown" not in times:
                 times["shown"] = time.perf_counter() - start
             if line.startswith("Built ") and "built" not in times:
                 times["built"] = time.perf_counter() - start
@@ -101,8 +117,9 @@ def serve_once(root: Path, essay: Path, url: str) -> dict[str, float]:
         poll.join()
     while "built" not in times and time.perf_counter() - start < DEADLINE:
         time.sleep(0.01)
-    time.sleep(1.0)  # let the process settle before reading its memory
+    time.sleep(1.0)  # let the process settle (and save its cache) before reading its memory
     result: dict[str, float] = {**times, **{k: float(v) for k, v in memory(process.pid).items()}}
+    result["cpu"] = cpu_seconds(process.pid)
     text = essay.read_text(encoding="utf-8")
     body = text.index("\n---\n", 4) + 5
     word = f"Messwort{os.getpid()}"
@@ -112,6 +129,7 @@ def serve_once(root: Path, essay: Path, url: str) -> dict[str, float]:
         while time.perf_counter() - edited < DEADLINE:
             if word.encode() in get(port, url)[1]:
                 result["edit"] = time.perf_counter() - edited
+                result["edit cpu"] = cpu_seconds(process.pid) - result["cpu"]
                 break
             time.sleep(0.01)
         result["VmHWM after edit"] = float(memory(process.pid)["VmHWM"])
@@ -140,37 +158,53 @@ def show(kind: str, result: dict[str, float]) -> None:
     current = min(result.get("shown", seconds["built"]), seconds["built"])
     print(
         f"  {kind}: home page {seconds['home']:.2f} s, essay page {seconds['essay']:.2f} s, "
-        f"whole site current {current:.2f} s, first build done {seconds['built']:.2f} s, "
-        f"then an edit shown after {seconds['edit']:.2f} s; "
+        f"whole site current {current:.2f} s, first build done {seconds['built']:.2f} s "
+        f"({result.get('cpu', float('nan')):.2f} s CPU by then), "
+        f"then an edit shown after {seconds['edit']:.2f} s ({result.get('edit cpu', float('nan')):.2f} s CPU); "
         f"VmRSS {result.get('VmRSS', 0):.0f} MiB once current (peak VmHWM {result.get('VmHWM', 0):.0f} MiB, "
         f"{result.get('VmHWM after edit', 0):.0f} MiB after the edit)"
     )
 
 
+def serve_cases(root: Path) -> dict[str, dict[str, float]]:
+    """Build the site, then start the preview with the build's cache, with an essay edited since, cold, and
+    after that cold preview (no build in between); return each start's figures by case and print them."""
+    essays = len(list((root / "essays").glob("*.md")))
+    essay, url = essay_under_test(root)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ssg", "build", "-s", str(root)], check=True, capture_output=True)
+    print(f"{root} ({essays} essays): ssg build {time.perf_counter() - start:.2f} s; essay page {url}")
+    results = {}
+    results["build"] = serve_once(root, essay, url)
+    show("with the build's cache", results["build"])
+    # The usual case after a while: the site changed since the build (the build's other files still serve).
+    text = essay.read_text(encoding="utf-8")
+    essay.write_text(text.replace(" und ", " und vorher ", 1), encoding="utf-8")
+    try:
+        results["build, edited since"] = serve_once(root, essay, url)
+        show("with the build's cache, one essay edited since", results["build, edited since"])
+    finally:
+        essay.write_text(text, encoding="utf-8")
+    aside = [(root / name, root / f"{name}.aside") for name in (".ssg-cache", "_site")]
+    for path, moved in aside:
+        os.rename(path, moved)
+    try:
+        results["cold"] = serve_once(root, essay, url)
+        show("cold (no cache)", results["cold"])
+        results["serve"] = serve_once(root, essay, url)
+        show("with the cache of that earlier ssg serve (no build)", results["serve"])
+    finally:
+        for path, moved in aside:
+            shutil.rmtree(path, ignore_errors=True)
+            os.rename(moved, path)
+    return results
+
+
 def main(roots: list[Path]) -> None:
-    """Measure each site: build, serve with the build's cache, serve cold."""
+    """Measure each site: build, serve with the build's cache, serve cold, serve after that serve."""
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for root in roots:
-        essays = len(list((root / "essays").glob("*.md")))
-        essay, url = essay_under_test(root)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "ssg", "build", "-s", str(root)], check=True, capture_output=True)
-        print(f"{root} ({essays} essays): ssg build {time.perf_counter() - start:.2f} s; essay page {url}")
-        show("with the build's cache", serve_once(root, essay, url))
-        # The usual case after a while: the site changed since the build (the build's other files still serve).
-        text = essay.read_text(encoding="utf-8")
-        essay.write_text(text.replace(" und ", " und vorher ", 1), encoding="utf-8")
-        try:
-            show("with the build's cache, one essay edited since", serve_once(root, essay, url))
-        finally:
-            essay.write_text(text, encoding="utf-8")
-        cache, aside = root / ".ssg-cache", root / ".ssg-cache.aside"
-        os.rename(cache, aside)
-        try:
-            show("cold (no cache)", serve_once(root, essay, url))
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
-            os.rename(aside, cache)
+        serve_cases(root)
         print(f"  load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

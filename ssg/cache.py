@@ -31,6 +31,8 @@ FOLDER = ".ssg-cache"
 ESSAYS_FILE = "essays.pickle"
 INDEX_FILE = "outputs.pickle"
 TEMPLATES_FOLDER = "templates"
+SERVE_FOLDER = "serve"  # ssg serve's own: the files it rendered (see ssg/store.py) and its index
+SERVE_INDEX_FILE = f"{SERVE_FOLDER}/index.pickle"
 
 
 @dataclass
@@ -109,6 +111,24 @@ class OutputIndex:
     images: ImageMemo = field(default_factory=dict)
 
 
+# Where a preview found a file of its last whole build: (cache key, the file, size, mtime_ns).
+Placed = tuple[str, str, int, int]
+
+
+@dataclass
+class ServeIndex:
+    """What `ssg serve` leaves for the next preview: its files, the inputs of its last whole build, file statuses.
+
+    Written by the preview alone (never the build's index, which a build may be writing meanwhile).
+    """
+
+    stored: dict[str, tuple[int, int]] = field(default_factory=dict)  # by cache key: its file's size and mtime_ns
+    placed: dict[str, Placed] = field(default_factory=dict)  # by path: every file of the last whole build
+    plan: PlanEntry | None = None  # what that build was made from
+    sources: dict[str, tuple[Signature, str]] = field(default_factory=dict)  # as OutputIndex.sources
+    references: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+
+
 def cache_dir(config: SiteConfig) -> Path:
     """Return the site's cache folder, creating it with a .gitignore inside."""
     folder = config.root / FOLDER
@@ -166,6 +186,16 @@ def load_index(config: SiteConfig) -> OutputIndex:
     return _load(config, INDEX_FILE, OutputIndex)
 
 
+def load_serve_index(root: Path) -> ServeIndex:
+    """Return what the last `ssg serve` of the site in `root` left, or an empty index."""
+    return _load_file(root / FOLDER / SERVE_INDEX_FILE, ServeIndex)
+
+
+def save_serve_index(root: Path, index: ServeIndex) -> None:
+    """Write the preview's index atomically (a preview ended mid-way leaves the old one)."""
+    _save_file(root / FOLDER / SERVE_INDEX_FILE, index)
+
+
 def save_cache(config: SiteConfig, cache: BuildCache) -> None:
     """Write the parsed essays atomically."""
     _save(config, ESSAYS_FILE, cache)
@@ -177,9 +207,13 @@ def save_index(config: SiteConfig, index: OutputIndex) -> None:
 
 
 def _load(config: SiteConfig, name: str, kind: type[T]) -> T:
+    return _load_file(config.root / FOLDER / name, kind)
+
+
+def _load_file(path: Path, kind: type[T]) -> T:
     # The version comes first, on its own: a cache from another ssg is not even unpickled.
     try:
-        with open(config.root / FOLDER / name, "rb") as handle:
+        with open(path, "rb") as handle:
             if pickle.load(handle) != code_version():
                 return kind()
             value = pickle.load(handle)
@@ -189,9 +223,17 @@ def _load(config: SiteConfig, name: str, kind: type[T]) -> T:
 
 
 def _save(config: SiteConfig, name: str, value: Any) -> None:
-    folder = cache_dir(config)
-    tmp = folder / f"{name}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
-        pickle.dump(code_version(), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / name)
+    _save_file(cache_dir(config) / name, value)
+
+
+def _save_file(path: Path, value: Any) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            pickle.dump(code_version(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

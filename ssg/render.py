@@ -98,6 +98,7 @@ def render_files(
     heavy: bool = False,
     against: Path | None = None,
     prefix: str = "",
+    flat: bool = False,
 ) -> dict[str, Staged]:
     """Render outputs into files below `into` (their bytes never travel between processes).
 
@@ -105,9 +106,9 @@ def render_files(
     output folder. With `against` (an output folder that has files), a file whose bytes are already there is
     not staged: its stamp there is returned instead (the comparison happens where the bytes are, in the
     rendering processes); the others are staged under flat names (`prefix` and their index), with no folders
-    to make and remove.
+    to make and remove. With `flat`, every file is staged under such a name, compared with nothing.
     """
-    return cast(dict[str, Staged], _render(outputs, env, jobs, progress, into, against, heavy, prefix))
+    return cast(dict[str, Staged], _render(outputs, env, jobs, progress, into, against, heavy, prefix, flat))
 
 
 def _render(
@@ -119,13 +120,14 @@ def _render(
     against: Path | None,
     heavy: bool,
     prefix: str = "",
+    flat: bool = False,
 ) -> dict[str, bytes | Staged]:
     paths = output_paths(outputs)
     results: dict[str, bytes | Staged] = {}
     problems: dict[Problem, None] = {}
     groups = [o.group for o in outputs]
     costs = [o.cost for o in outputs] if any(o.cost != 1 for o in outputs) else []
-    work = (outputs, env, into, against, prefix)
+    work = (outputs, env, into, against, prefix, flat)
     isolate = any(o.threaded for o in outputs)
     chunks = map_chunks(
         _render_chunk, work, len(outputs), jobs, heavy=heavy, groups=groups, costs=costs, isolate=isolate
@@ -154,9 +156,9 @@ def _site_relative(problem: Problem, root: Path) -> Problem:
 
 
 def _render_chunk(
-    work: tuple[Sequence[Output], jinja2.Environment, Path | None, Path | None, str], indices: range
+    work: tuple[Sequence[Output], jinja2.Environment, Path | None, Path | None, str, bool], indices: range
 ) -> tuple[list[tuple[int, bytes | Staged]], list[Problem]]:
-    outputs, env, into, against, prefix = work
+    outputs, env, into, against, prefix, flat = work
     done: list[tuple[int, bytes | Staged]] = []
     problems: list[Problem] = []
     made: set[str] = set()
@@ -175,12 +177,15 @@ def _render_chunk(
         if into is None:
             done.append((index, data))
             continue
+        name = f"{prefix}{index}"
+        if flat:
+            done.append((index, (*_write(os.path.join(into, name), data, made), name)))
+            continue
         rel = urls.output_path(outputs[index].url)
         if against is None:
             done.append((index, (*_write(os.path.join(into, rel), data, made), rel)))
             continue
         there = _holding(os.path.join(against, rel), data)
-        name = f"{prefix}{index}"
         done.append((index, (*there, None) if there else (*_write(os.path.join(into, name), data, made), name)))
     return done, problems
 

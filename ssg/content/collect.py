@@ -196,6 +196,20 @@ def collect(
     return _finish(loaded, selection, now)
 
 
+def drop_bytes(seen: dict[str, tuple[Signature, Source]], memo: EssayMemo) -> None:
+    """Forget the bytes of the files whose status vouches for them (read again only if a page needs the body).
+
+    A long-running preview would otherwise hold every essay file, twice the size of its parsed essays.
+    """
+    for rel, (signature, source) in seen.items():
+        if source.raw is None:
+            continue
+        seen[rel] = (signature, Source(rel, None, None, source.digest, source.path))
+        entry = memo.get(rel)
+        if entry is not None and entry[0] == source.digest:
+            memo[rel] = (entry[0], _with_body(entry[1], None, source.path), entry[2])
+
+
 def _with_body(essay: Essay, raw: bytes | None, path: str) -> Essay:
     """Put back the file's bytes, which a saved cache and the parsing workers leave out, or where to read them."""
     if raw is not None and essay.raw is raw:

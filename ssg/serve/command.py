@@ -44,8 +44,8 @@ class TerminalLog:
 def serve_command(site_dir: Path, host: str, port: int, open_browser: bool, drafts: bool, poll: bool) -> None:
     """Preview the site: rebuild on every save and reload the browser.
 
-    Serves the site from memory (nothing is written to the output folder) and shows build errors
-    in the browser while the last good build stays visible.
+    Nothing is written to the output folder (the rendered pages are kept in .ssg-cache/, for the next
+    preview too); build errors show in the browser while the last good build stays visible.
 
     \b
     Examples:

@@ -12,6 +12,8 @@ from types import MappingProxyType
 from typing import Protocol
 
 from ssg.build import BuildOptions, BuildReport
+from ssg.cache import FOLDER as CACHE_FOLDER
+from ssg.cache import SERVE_FOLDER
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
 from ssg.errors import Problem, SsgError
@@ -20,6 +22,7 @@ from ssg.serve.server import File, PreviewServer, ServeError, Snapshot, open_ser
 from ssg.serve.watcher import Watcher
 
 MAX_DEBOUNCE_SECONDS = 2.0
+SERVE_CACHE = f"{CACHE_FOLDER}/{SERVE_FOLDER}/"
 Files = Mapping[str, File]  # by path relative to the output folder: 'a/index.html'
 
 
@@ -70,9 +73,15 @@ def without_outside_links(config: SiteConfig, files: Files) -> dict[str, File]:
 
 def _built(config: SiteConfig, files: Files, seconds: float) -> str:
     """Return the report of a preview's first whole build."""
-    stored = sum(not isinstance(data, bytes) for data in files.values())
+    stored = sum(_in_output(config, data) for data in files.values())
     where = f" ({stored} of them as ssg build wrote them in {_shown(config)})" if stored else ""
     return f"Built {len(files)} files in {seconds:.2f} s{where}"
+
+
+def _in_output(config: SiteConfig, data: File) -> bool:
+    """Tell whether a file is served from where `ssg build` wrote it (not from memory or the preview's cache)."""
+    path = getattr(data, "path", None)
+    return isinstance(path, str) and path.startswith(os.path.join(str(config.output), ""))
 
 
 def _shown(config: SiteConfig) -> str:
@@ -107,7 +116,7 @@ class BuildLoop:
         self._complete = False  # whether a whole build succeeded (not only an early publication)
         self._warnings: list[str] = []
         # The parsed site and rendered files of the last build: a rebuild redoes only what changed.
-        self._memory = MemoryCache()
+        self._memory = MemoryCache(on_disk=True)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -181,7 +190,11 @@ class BuildLoop:
             self._show_warnings([str(w) for w in warnings])
             return self._succeed(config, files, time.perf_counter() - start)
 
-        return self._report(succeed)
+        snapshot = self._report(succeed)
+        # After publishing: the next preview starts from what this one leaves (a file replaced whole, so a
+        # preview stopped meanwhile leaves the last state or this one).
+        self._memory.save(config)
+        return snapshot
 
     def _report(self, publish: Callable[[], Snapshot]) -> Snapshot:
         """Publish and report a build's result, unless the loop was stopped: nobody waits for it then.
@@ -249,8 +262,9 @@ class BuildLoop:
         if early and old.built:
             self._log.info(f"Showing the edited page after {seconds:.2f} s; updating the pages that list it")
         elif early:
-            where = _shown(config)
-            self._log.info(f"Serving the site as ssg build left it in {where} after {seconds:.2f} s; checking it")
+            built = any(_in_output(config, data) for data in files.values())
+            left = f"ssg build left it in {_shown(config)}" if built else f"the last preview left it in {SERVE_CACHE}"
+            self._log.info(f"Serving the site as {left} after {seconds:.2f} s; checking it")
         elif complete:
             noun = "file" if len(changed) == 1 else "files"
             fixed = "; the errors are fixed" if old.problems else ""

@@ -1,5 +1,6 @@
 """The build cache never changes the result: after any edits, a cached build equals a clean one, and what
-ssg serve shows (starting from the last build's files, some changed behind its back) equals it too."""
+ssg serve shows (starting from the last build's files or an earlier preview's, some changed behind its back)
+equals it too."""
 
 from __future__ import annotations
 
@@ -76,9 +77,11 @@ EDITS = st.one_of(
     st.tuples(st.just("series"), NAMES, WORDS),
     st.tuples(st.just("draftpart"), NAMES, WORDS),
     st.tuples(st.just("unseries"), NAMES, WORDS),
-    # Not edits of the site: a file of the built site changed behind ssg's back, and serve started anew.
-    st.tuples(st.just("tamper"), st.sampled_from(["index.html", "feed.xml", "page"]), WORDS),
+    # Not edits of the site: a file of the built site (or of the preview's cache) changed behind ssg's back,
+    # serve started anew, or started anew from the earlier preview's cache alone (no build's to help).
+    st.tuples(st.just("tamper"), st.sampled_from(["index.html", "feed.xml", "page", "store"]), WORDS),
     st.tuples(st.just("restart"), st.just(""), WORDS),
+    st.tuples(st.just("reserve"), st.just(""), WORDS),
 )
 SERIES = {
     "Ruhe": "Weg", "Zeit": "Weg", "Begegnung": "{name: Weg, part: 1}", "Handschlag": "{name: weg, part: 2}",
@@ -204,6 +207,8 @@ def apply_edit(root: Path, edit: tuple[str, str, str]) -> None:
 @example(edits=[("series", "a.md", "Ruhe"), ("series", "b.md", "Zeit"), ("title", "b.md", "Fokus"), ("body", "a.md", "Zeit")])
 @example(edits=[("series", "a.md", "Begegnung"), ("draftpart", "b.md", "Handschlag"), ("series", "c.md", "Ruhe"), ("unseries", "a.md", "")])
 @example(edits=[("tamper", "page", "Fokus"), ("restart", "", "Ruhe"), ("tamper", "feed.xml", "Zeit")])
+@example(edits=[("body", "a.md", "Ruhe"), ("reserve", "", "Zeit"), ("tag", "b.md", "Fokus"), ("reserve", "", "")])
+@example(edits=[("body", "a.md", "Zeit"), ("tamper", "store", "Fokus"), ("reserve", "", "Ruhe"), ("template", "base.html", "Zeit"), ("reserve", "", "")])
 def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="ssg-cache-"))
     try:
@@ -213,11 +218,12 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
             write_essay(root, name, "Essay")
         write_essay(root, "c.md", "Blatt", extra=WORKSHEET)
         assert run("build", "-s", str(root)).exit_code == 0
-        memory = MemoryCache()
+        memory = MemoryCache(on_disk=True)  # as ssg serve keeps it
+        saved = False  # whether the last preview left its cache with the site as it is now
         for edit in edits:
             apply_edit(root, edit)
-            if edit[0] == "restart":
-                memory = MemoryCache()
+            if edit[0] in ("restart", "reserve"):
+                memory = MemoryCache(on_disk=True)
             fresh = not memory.started
             cached = run("build", "-s", str(root))
             clean_out = root / "clean"
@@ -227,10 +233,11 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
             assert cached.exit_code == clean.exit_code, cached.output + clean.output
             if cached.exit_code:
                 assert cached.output == clean.output
+                saved = False
                 continue
             assert tree_digest(root / "_site") == tree_digest(clean_out), edit
             if edit[0] == "tamper":
-                tamper(root / "_site", edit[1], edit[2])
+                tamper(root, edit[1], edit[2])
             # ssg serve, reusing what it rendered and the files of the last build, shows what a clean build makes.
             config, _ = load_config(root)
             clean_files = files_below(clean_out)
@@ -240,14 +247,23 @@ def test_cached_build_equals_clean_build(edits: list[tuple[str, str, str]]) -> N
                 with_drafts = run("build", "-s", str(root), "--no-cache", "--drafts", "-o", str(clean_out))
                 assert with_drafts.exit_code == 0, with_drafts.output
                 clean_files = files_below(clean_out)
-            served, started = serve_files(config, memory)
+            index, hidden = root / ".ssg-cache/outputs.pickle", root / "outputs.pickle.hidden"
+            if edit[0] == "reserve":
+                index.rename(hidden)  # this preview starts from the earlier one's cache alone
+            try:
+                served, started = serve_files(config, memory)
+            finally:
+                if hidden.exists():
+                    hidden.rename(index)
             assert served == clean_files, edit
-            # A preview started right after a build (of a site with no drafts) shows that build's files at once,
-            # unless one of them was changed since.
-            if fresh and edit[0] != "tamper" and not drafts:
+            # A preview started right after a build (of a site with no drafts) or right after a preview shows its
+            # files at once, unless one of them was changed since; never anything else.
+            assert started is None or started == clean_files, edit
+            if fresh and edit[0] != "tamper" and (edit[0] != "reserve" or saved) and not drafts:
                 assert started == clean_files, edit
-            else:
+            elif not fresh:
                 assert started is None, edit
+            saved = True
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -257,10 +273,15 @@ def has_drafts(root: Path) -> bool:
     return any("\ndraft: true\n" in p.read_text(encoding="utf-8") for p in (root / "essays").rglob("*.md"))
 
 
-def tamper(out: Path, name: str, word: str) -> None:
-    """Change a built file behind ssg's back: same size (only the mtime tells) or another size."""
+def tamper(root: Path, name: str, word: str) -> None:
+    """Change a built file (or one the preview left in the cache) behind ssg's back: same size (only the mtime
+    tells) or another size."""
+    out = root / "_site"
     pages = sorted(p for p in out.rglob("index.html") if p.parent != out)
-    target = pages[len(word) % len(pages)] if name == "page" else out / name
+    stored = sorted((root / ".ssg-cache/serve/files").glob("*"))
+    if name == "store" and not stored:
+        return
+    target = stored[len(word) % len(stored)] if name == "store" else pages[len(word) % len(pages)] if name == "page" else out / name
     data = target.read_bytes()
     target.write_bytes(data.replace(b"<", b"[", 1) if len(word) % 2 else data + word.encode())
 
@@ -277,6 +298,7 @@ def serve_files(config: SiteConfig, memory: MemoryCache) -> tuple[dict[str, byte
     if shown is None:
         memory.forget_changed(config)  # what a request for such a file makes the preview do before answering it
         shown = render_site(config, options, BuildReport(), memory=memory).contents()
+    memory.save(config)  # as the preview does after each whole build
     return shown, started
 
 

@@ -573,3 +573,41 @@ def test_serve_after_a_build_without_drafts_shows_the_drafts(site: Path) -> None
         assert "Noch geheim." in running.get("/ein-entwurf/").text and "Ein Entwurf" in running.get("/").text
     finally:
         running.preview.stop()
+
+
+def test_serve_starts_from_an_earlier_preview_and_never_serves_its_file_changed_behind_its_back(site: Path) -> None:
+    running = start(site)  # cold: no build, no earlier preview
+    try:
+        assert re.fullmatch(r"Built \d+ files in \d+\.\d\d s", running.log.lines[0]), running.log.lines
+        running.write("essays/erstes.md", essay("Erstes Essay", body="Vor dem Ende geändert."))
+        wait_until(lambda: "Vor dem Ende geändert." in running.get("/erstes-essay/").text, "the edit")
+        wait_until(lambda: running.preview.loop.idle, "the whole rebuild")
+    finally:
+        running.preview.stop()
+    assert not (site / "_site").exists()  # drafts and future essays never reach the output folder
+    # What the preview shows is what a build showing drafts and future essays writes (a clean one, elsewhere).
+    assert run("build", "-s", str(site), "--drafts", "--future", "--no-cache", "-o", str(site / "clean")).exit_code == 0
+    clean = site / "clean"
+    built = {p.relative_to(clean).as_posix(): p.read_bytes() for p in sorted(clean.rglob("*")) if p.is_file()}
+    stored = sorted((site / ".ssg-cache/serve/files").iterdir())
+    changed = next(p for p in stored if p.read_bytes() == built["erstes-essay/index.html"])
+    changed.write_bytes(changed.read_bytes().replace(b"Vor dem Ende", b"Hinter dem Ruecken"))
+    again = start(site)
+    try:
+        at_once = r"Serving the site as the last preview left it in \.ssg-cache/serve/ after \d+\.\d\d s; checking it"
+        assert not re.fullmatch(at_once, again.log.lines[0]), again.log.lines  # one of its files changed
+        wait_until(lambda: again.preview.loop.idle, "the first build")
+        for path, data in built.items():
+            reply = again.get("/" + path)
+            assert reply.status == 200 and INJECTED.sub(b"", reply.body) == data, path
+    finally:
+        again.preview.stop()
+    third = start(site)  # nothing changed since: the whole site at once
+    try:
+        assert re.fullmatch(at_once, third.log.lines[0]), third.log.lines
+        for path, data in built.items():
+            reply = third.get("/" + path)
+            assert reply.status == 200 and INJECTED.sub(b"", reply.body) == data, path
+    finally:
+        third.preview.stop()
+    assert not (site / "_site").exists()
