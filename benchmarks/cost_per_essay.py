@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -32,7 +33,8 @@ from ssg import markdown as markdown_module
 from ssg import render, theme
 from ssg.build import BuildOptions, build, tune_collector
 from ssg.config import SiteConfig, load_config
-from ssg.markdown import Renderer
+from ssg.content.files import Link
+from ssg.markdown import BodyRenderer
 from ssg.outputs import Output
 
 MARKDOWN = "Markdown"
@@ -66,13 +68,13 @@ def main(root: Path) -> None:
 
     make_renderer = markdown_module.make_renderer
 
-    def timed_markdown(config: SiteConfig) -> Renderer:
+    def timed_markdown(config: SiteConfig) -> BodyRenderer:
         markdown = make_renderer(config)
 
-        def timed(text: str) -> str:
+        def timed(text: str, files: Mapping[str, Link] | None = None, absolute: bool = False) -> str:
             start = time.perf_counter()
             try:
-                return markdown(text)
+                return markdown(text, files, absolute)
             finally:
                 spent[MARKDOWN] += time.perf_counter() - start
                 count[MARKDOWN] += 1

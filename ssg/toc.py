@@ -39,8 +39,10 @@ def make_toc(config: SiteConfig) -> Callable[[Essay], tuple[TocEntry, ...]]:
         return tuple(found)
 
     def toc(essay: Essay) -> tuple[TocEntry, ...]:
+        if essay.toc is False or (essay.toc is None and config.toc_min_headings == 0):
+            return ()  # decided without the headings: parsing the text again cost as much as rendering it
         found = headings(essay.digest, essay.body)
-        wanted = essay.toc if essay.toc is not None else 0 < config.toc_min_headings <= len(found)
+        wanted = essay.toc or config.toc_min_headings <= len(found)
         return _nested(found) if wanted else ()
 
     return toc

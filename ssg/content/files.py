@@ -57,7 +57,7 @@ def text_files(
 ) -> TextFiles:
     """Return the files a text's Markdown references; report references that leave `top` (essays/ or pages/)
     and images without alt text to `add`."""
-    if not _MAYBE.search(body):
+    if not _may_reference(body):
         return TextFiles()
     from ssg.markdown import make_parser  # the one Markdown configuration, rendering included
     from ssg.refs import markdown_refs
@@ -80,6 +80,13 @@ def text_files(
         elif found is not None:
             refs.append(FileRef(ref.line, ref.value, found[0], found[1], ref.tag == "img"))
     return TextFiles(tuple(refs), first)
+
+
+def _may_reference(body: str) -> bool:
+    """Tell whether a text's Markdown may hold a relative reference or an image (see _MAYBE)."""
+    # Each of _MAYBE's alternatives holds "[", "]" or "=", which most texts lack: looking for them is a hundred
+    # times faster than the pattern, which tries every alternative at every position of the text.
+    return ("[" in body or "]" in body or "=" in body) and _MAYBE.search(body) is not None
 
 
 @functools.lru_cache(maxsize=4)
