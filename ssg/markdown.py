@@ -37,7 +37,7 @@ def make_parser(config: SiteConfig, prefilter: bool = True) -> MarkdownIt:
             # one look at the whole text first (tokens hold parts of it; entities and escapes don't count).
             md.core.ruler.at("smartquotes", _only_if(_quoted, smartquotes))
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=urls.slug)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
     if config.base_path != "/":
         md.core.ruler.push("base_path", _base_path_rule(config.base_path))
     md.core.ruler.push("files", _files_rule(config))
@@ -133,6 +133,17 @@ _TYPOGRAPHY = re.compile(r"\.\.|--|,,|\?\?|!!|\((?:c|tm|r|p)\)|  |\s$", re.IGNOR
 def is_plain(text: str) -> bool:
     """Tell whether `text` renders as itself, with no Markdown or typography to apply."""
     return _PLAIN.fullmatch(text) is not None and _TYPOGRAPHY.search(text) is None
+
+
+# The ids the default theme gives its own parts of an essay page (main content, the questions): a heading
+# "## Fragen" must not take one, or the skip link and the page's anchors would lead to the wrong place.
+THEME_IDS = frozenset({"inhalt", "fragen"})
+
+
+def heading_id(text: str) -> str:
+    """Return the id of a heading with `text`: its slug, made distinct from the theme's own ids."""
+    slug = urls.slug(text)
+    return f"{slug}-1" if slug in THEME_IDS else slug
 
 
 def make_renderer(config: SiteConfig) -> BodyRenderer:

@@ -102,3 +102,14 @@ def test_related_essays_follow_shared_tags_and_a_cached_build_keeps_up(tmp_path:
     clean = tmp_path / "clean"
     assert run("build", "-s", str(tmp_path), "-o", str(clean), "--no-cache").exit_code == 0
     assert (clean / "a" / "index.html").read_bytes() == (out / "a" / "index.html").read_bytes()
+
+
+def test_headings_named_like_the_themes_parts_take_ids_of_their_own(tmp_path: Path) -> None:
+    body = "## Inhalt\n\nText.\n\n## Fragen\n\nText.\n\n## Fragen\n\nNoch einmal.\n"
+    out = built(tmp_path, {"a.md": essay("Teile", body=body, toc="true", prompts="['Was bleibt?']")})
+    html = (out / "teile" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), ids  # the skip link and the questions keep their targets
+    assert ids.count("inhalt") == 1 and '<main id="inhalt"' in html
+    assert ids.count("fragen") == 1
+    assert contents(html) == [("#inhalt-1", "Inhalt"), ("#fragen-1", "Fragen"), ("#fragen-1-1", "Fragen")]
