@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from ssg.content.essay import EssayCard
@@ -44,3 +45,12 @@ def test_a_tag_on_every_essay_gives_each_its_neighbours_in_time() -> None:
     related = related_essays(cards)
     assert slugs(related["e0050"]) == ["e0051", "e0049", "e0052"]  # nearest first; at equal distance the newer
     assert slugs(related["e0000"]) == ["e0001", "e0002", "e0003"]
+
+
+def test_a_rebuild_that_left_tags_and_slugs_alone_shows_the_current_cards_and_one_that_did_not_chooses_anew() -> None:
+    first = newest_first(card("a", ["Ruhe"], 3), card("b", ["Ruhe"], 2), card("c", ["Zeit"], 1))
+    assert slugs(related_essays(first)["a"]) == ["b"]
+    retitled = tuple(c if c.slug != "b" else dataclasses.replace(c, title="Neu") for c in first)
+    assert [c.title for c in related_essays(retitled)["a"]] == ["Neu"]  # the choice kept, the card current
+    retagged = newest_first(card("a", ["Ruhe"], 3), card("b", ["Garten"], 2), card("c", ["Ruhe"], 1))
+    assert slugs(related_essays(retagged)["a"]) == ["c"]
