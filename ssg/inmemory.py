@@ -254,7 +254,8 @@ def render_site(
     beside = read_files(config, memory.beside) if memory else None
     store = memory.store if memory is not None else None
     inputs = ""
-    if memory is not None and sources is not None and beside is not None and (store or (early and recorded)):
+    digest_inputs = bool(store or (early and recorded))  # for the start of this preview or the next
+    if memory is not None and sources is not None and beside is not None and digest_inputs and _first(memory):
         inputs = input_digest(config, options, sources + read_page_sources(config), beside)
         as_left = _files_as_left(config, options, memory, inputs) if early is not None else None
         if as_left is not None and early is not None:
@@ -277,6 +278,9 @@ def render_site(
         if early is not None and edited:
             # Before planning the other 30,000 outputs of a large site: the edit shows that much sooner.
             known = _render_early(site, edited, known, early)
+    if sources is not None and beside is not None and digest_inputs and not inputs:
+        # After the edit is shown: what the next preview's start compares with.
+        inputs = input_digest(config, options, sources + read_page_sources(config), beside)
     plan = plan_all(site, report)
     fresh: dict[str, File] = {}
     with report.step("render"):
@@ -321,6 +325,11 @@ def render_site(
             memory.done = PlanEntry(inputs, min(upcoming, default=None), report.pages, report.files, warnings)
     report.rendered = len(fresh)
     return Rendered(plan.site, files)
+
+
+def _first(memory: MemoryCache) -> bool:
+    """Tell whether a preview's build may publish the files as an earlier build left them (its first build)."""
+    return bool(memory.recorded or memory.placed)
 
 
 def _size(data: File) -> int:

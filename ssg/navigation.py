@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ssg import urls
 from ssg.config import CONFIG_FILE, SECTIONS, MenuEntry, SiteConfig
@@ -67,9 +68,15 @@ class _Finder:
         self.config, self.has_worksheets = config, sheets
         self.has_series = any(e.series is not None for e in essays)
         self.pages = {key: p for p in pages for key in (p.slug, p.source, _short(p.source, config.pages))}
-        self.essays = {key: e for e in essays for key in (e.slug, e.source, _short(e.source, "essays"))}
+        self._essays = essays
         self.published = published
         self.problems: list[Problem] = []
+
+    @functools.cached_property
+    def essays(self) -> dict[str, Essay]:
+        """Return the essays by slug, source and name in essays/: made only for a menu that names one (a
+        preview makes menus on every edit, and most menus name no essay)."""
+        return {key: e for e in self._essays for key in (e.slug, e.source, _short(e.source, "essays"))}
 
     def links(self, name: str, entries: tuple[MenuEntry, ...]) -> tuple[MenuLink, ...]:
         found = [self._link(name, entry) for entry in entries]
@@ -123,8 +130,5 @@ class _Finder:
 
 def _short(source: str, folder: str) -> str:
     """Return a source file's name inside its folder ('impressum.md' for pages/impressum.md)."""
-    path = Path(source)
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return source
+    prefix = posixpath.normpath(folder) + "/"
+    return source[len(prefix) :] if source.startswith(prefix) else source

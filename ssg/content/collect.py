@@ -214,6 +214,8 @@ def _with_body(essay: Essay, raw: bytes | None, path: str) -> Essay:
     """Put back the file's bytes, which a saved cache and the parsing workers leave out, or where to read them."""
     if raw is not None and essay.raw is raw:
         return essay
+    if raw is None and not essay.raw and essay.origin == path:
+        return essay  # a preview's unchanged essay, as the last build left it: the same object keeps its card
     # A shallow copy with two fields set: dataclasses.replace would run every field through __init__.
     copy = object.__new__(Essay)
     copy.__dict__.update(essay.__dict__)

@@ -80,6 +80,22 @@ class Essay(_FrontMatter):
 
     def card(self, words_per_minute: int) -> EssayCard:
         """Return what pages listing or linking to this essay may show of it."""
+        # Kept on the essay: a preview makes the site model of 10,000 essays on every edit, from essays that
+        # are the same objects as last time (their cards are a tenth of what it waits for).
+        known: EssayCard | None = self.__dict__.get("_card")
+        if known is not None and known.words_per_minute == words_per_minute:
+            return known
+        card = self._new_card(words_per_minute)
+        object.__setattr__(self, "_card", card)
+        return card
+
+    def __getstate__(self) -> dict[str, object]:
+        """Return the fields to pickle: not the card, which is made again where it is needed."""
+        state = dict(self.__dict__)
+        state.pop("_card", None)
+        return state
+
+    def _new_card(self, words_per_minute: int) -> EssayCard:
         return EssayCard(
             self.source, self.slug, self.title, self.date, self.updated, self.tags, self.summary, self.draft,
             self.prompts, self.worksheet, self.reading_minutes(words_per_minute), words_per_minute,
