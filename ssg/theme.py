@@ -225,7 +225,7 @@ def make_environment(
         url=lambda url: urls.relative_to_base(config.base_path, url),
         abs_url=lambda url: urls.absolute(config.base_url, url),
         date=lambda value: long_date(value.date() if isinstance(value, datetime) else value),
-        isodate=timestamp,
+        isodate=functools.lru_cache(maxsize=4096)(timestamp),  # every page shows a few dates, lists many
         markdown=lambda text: Markup(render_short(text)),
         inline=lambda text: Markup(render_inline(text)),
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)),

@@ -12,8 +12,9 @@ _OPEN = "---"
 _CLOSE = ("---", "...")
 
 
-def normalize(raw: bytes, path: str) -> str:
-    """Decode UTF-8 (with or without BOM) and turn CRLF/CR line endings into LF."""
+def normalize(raw: bytes, path: str, checked: bool = False) -> str:
+    """Decode UTF-8 (with or without BOM) and turn CRLF/CR line endings into LF (`checked`: bytes that were
+    normalized before, so that they hold no control characters)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -24,7 +25,7 @@ def normalize(raw: bytes, path: str) -> str:
         # Some editors (and text pasted from macOS) write "Ü" as "U" plus a combining diaeresis: read every
         # text composed, so titles, tags and slugs are the same however the file was typed.
         text = unicodedata.normalize("NFC", text)
-    found = CONTROL_CHARACTERS.search(text)
+    found = None if checked else CONTROL_CHARACTERS.search(text)
     if found is not None:
         problem = control_problem(found.group())
         raise ContentError(path, text.count("\n", 0, found.start()) + 1, f"the file {problem}")
@@ -44,13 +45,19 @@ def read(raw: bytes, reader: Reader) -> tuple[str, yamlload.LineMap, str, int] |
 
 def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:
     """Return (front matter mapping, body, 1-based line where the body starts)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != _OPEN:
+    first = _line_end(text, 0)
+    if text[:first].rstrip() != _OPEN:
         raise ContentError(path, 1, "missing front matter: the file must start with a line '---'")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSE), None)
-    if end is None:
+    # Line by line up to the closing line only: the body (most of the file) is sliced off, not split.
+    start, end = first + 1, 1
+    while start <= len(text):
+        stop = _line_end(text, start)
+        if text[start:stop].rstrip() in _CLOSE:
+            break
+        start, end = stop + 1, end + 1
+    else:
         raise ContentError(path, 1, "front matter is not closed: add a line '---' after it")
-    block = "\n".join(lines[1:end])
+    block = text[first + 1 : start - 1] if end > 1 else ""
     try:
         data = yamlload.load(block, line_offset=1)
     except yamlload.YamlError as exc:
@@ -60,5 +67,10 @@ def split(text: str, path: str) -> tuple[yamlload.LineMap, str, int]:
         data.line = 2
     if not isinstance(data, yamlload.LineMap):
         raise ContentError(path, 2, "front matter must be a mapping of 'key: value' lines")
-    body = "\n".join(lines[end + 1 :])
-    return data, body, end + 2
+    return data, text[stop + 1 :], end + 2
+
+
+def _line_end(text: str, start: int) -> int:
+    """Return where the line starting at `start` ends: its newline, or the end of the text."""
+    found = text.find("\n", start)
+    return len(text) if found < 0 else found
