@@ -30,10 +30,11 @@ from floor import Builder
 from markupsafe import Markup
 
 from ssg import markdown as markdown_module
-from ssg import render, theme
-from ssg.build import BuildOptions, build, tune_collector
+from ssg import theme
 from ssg.config import SiteConfig, load_config
 from ssg.content.files import Link
+from ssg.engine import render
+from ssg.engine.build import BuildOptions, build, tune_collector
 from ssg.markdown import BodyRenderer
 from ssg.outputs import Output
 

@@ -33,8 +33,8 @@ def per_pdf(root: Path, sheets: int) -> dict[str, Any]:
 
 
 def _per_pdf(root: Path, count: int) -> dict[str, Any]:
-    from ssg.build import BuildOptions, BuildReport, load_site
     from ssg.config import load_config
+    from ssg.engine.build import BuildOptions, BuildReport, load_site
     from ssg.outputs import booklet_pdf, pdf, worksheets
 
     report = BuildReport()

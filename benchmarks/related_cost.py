@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from ssg import related as related_module
-from ssg.build import BuildOptions, BuildReport, load_site
 from ssg.config import load_config
+from ssg.engine.build import BuildOptions, BuildReport, load_site
 from ssg.related import related_essays
 
 

@@ -14,10 +14,10 @@ import resource
 import sys
 from pathlib import Path
 
-from ssg.build import BuildOptions, BuildReport, tune_collector
 from ssg.config import load_config
 from ssg.content.collect import Selection
-from ssg.inmemory import MemoryCache, render_site
+from ssg.engine.build import BuildOptions, BuildReport, tune_collector
+from ssg.engine.inmemory import MemoryCache, render_site
 
 
 def cpu() -> float:

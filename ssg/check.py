@@ -11,15 +11,15 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ssg import urls
-from ssg.build import BuildOptions, BuildReport, check_folders
 from ssg.config import SiteConfig, load_config
 from ssg.content import frontmatter
 from ssg.content.collect import Selection, essay_files
 from ssg.content.essay import Essay
 from ssg.content.files import NO_ALT
 from ssg.content.page import Page
+from ssg.engine.build import BuildOptions, BuildReport, check_folders
+from ssg.engine.inmemory import Rendered, render_site
 from ssg.errors import ContentError, Problem, Severity, SsgError
-from ssg.inmemory import Rendered, render_site
 from ssg.markdown import make_parser
 from ssg.refs import PageScan, Ref, css_refs, markdown_refs, scan_html
 from ssg.scaffold import PLACEHOLDER_TEXTS

@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 import click
 
 from ssg import __version__
-from ssg.build import BuildOptions, BuildReport, build, tune_collector
 from ssg.cliopts import INTERRUPTED, SITE_OPTION, sigterm_as_interrupt
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
+from ssg.engine.build import BuildOptions, BuildReport, build, tune_collector
+from ssg.engine.render import Progress
 from ssg.errors import Problem, SsgError
-from ssg.render import Progress
 from ssg.scaffold import LANGUAGES, init_site, new_essay, new_page, write_github_pages_workflow
 from ssg.static_files import skipped_files
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.build import BuildOptions, BuildReport, ProgressFactory, build
 from ssg.config import CONFIG_FILE, SiteConfig
+from ssg.engine.build import BuildOptions, BuildReport, ProgressFactory, build
 from ssg.errors import Problem, SsgError
 from ssg.targets import EXAMPLE, Target, parse_target
 

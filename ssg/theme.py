@@ -26,8 +26,8 @@ from ssg.content.essay import Essay, timestamp
 from ssg.content.files import Attachments
 from ssg.content.page import Page
 from ssg.css import css_content, css_string
+from ssg.engine.fingerprint import digest, fingerprint
 from ssg.errors import ContentError, Problem, SsgError, TemplateError
-from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import BodyRenderer, NestingError, make_inline_renderer, make_renderer
 from ssg.toc import make_toc
 

@@ -15,8 +15,8 @@ from ssg.config import SiteConfig
 from ssg.content.essay import Essay, parse_essay, source_digest
 from ssg.content.reader import Reader
 from ssg.content.series import duplicate_parts
+from ssg.engine.parallel import map_chunks
 from ssg.errors import Problem, SsgError
-from ssg.parallel import map_chunks
 
 
 @dataclass(frozen=True)

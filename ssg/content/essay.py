@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from ssg import fingerprint, urls
+from ssg import urls
 from ssg.config import SiteConfig
 from ssg.content import frontmatter
 from ssg.content.aliases import parse_aliases
@@ -16,6 +16,7 @@ from ssg.content.reader import Reader
 from ssg.content.series import SeriesRef, parse_series
 from ssg.content.typography import smart_quotes
 from ssg.content.worksheet import Prompt, Worksheet, parse_prompts, parse_worksheet
+from ssg.engine import fingerprint
 from ssg.errors import ContentError
 from ssg.yamlload import LineMap
 

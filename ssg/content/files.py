@@ -16,8 +16,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ssg import urls
 from ssg.config import SiteConfig
+from ssg.engine.fingerprint import digest
 from ssg.errors import Problem
-from ssg.fingerprint import digest
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

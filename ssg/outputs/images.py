@@ -18,8 +18,8 @@ from PIL import Image, ImageSequence
 
 from ssg.config import SiteConfig
 from ssg.content.files import Attachments, ImageInfo, Published, SourceFile
+from ssg.engine.fingerprint import digest
 from ssg.errors import Problem, SsgError
-from ssg.fingerprint import digest
 from ssg.outputs import Output
 
 _NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}

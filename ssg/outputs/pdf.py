@@ -24,8 +24,8 @@ from markdown_it.token import Token
 
 from ssg.config import SiteConfig
 from ssg.content.typography import quotes_for
+from ssg.engine.fingerprint import digest, fingerprint
 from ssg.errors import Problem, SsgError, TemplateError
-from ssg.fingerprint import digest, fingerprint
 from ssg.markdown import make_parser
 from ssg.outputs import Output, qr
 from ssg.theme import Theme, builtin_theme_dir

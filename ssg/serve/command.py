@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ssg.build import tune_collector
 from ssg.cliopts import SITE_OPTION, sigterm_as_interrupt
+from ssg.engine.build import tune_collector
 from ssg.serve.loop import Preview, ServeOptions
 from ssg.serve.server import ServeError, is_loopback
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
-from ssg.build import BuildOptions, BuildReport
-from ssg.cache import FOLDER as CACHE_FOLDER
-from ssg.cache import SERVE_FOLDER
 from ssg.config import CONFIG_FILE, SiteConfig, load_config
 from ssg.content.collect import Selection
+from ssg.engine.build import BuildOptions, BuildReport
+from ssg.engine.cache import FOLDER as CACHE_FOLDER
+from ssg.engine.cache import SERVE_FOLDER
+from ssg.engine.inmemory import MemoryCache, render_site
 from ssg.errors import Problem, SsgError
-from ssg.inmemory import MemoryCache, render_site
 from ssg.serve.server import File, PreviewServer, ServeError, Snapshot, open_server
 from ssg.serve.watcher import Watcher
 

@@ -255,8 +255,8 @@ def test_a_full_rebuild_rewrites_only_the_files_whose_bytes_differ(tmp_path: Pat
 
 
 def test_a_template_edit_rewrites_only_the_pages_made_with_it(tmp_path: Path) -> None:
-    from ssg.build import BuildOptions, build
     from ssg.config import load_config
+    from ssg.engine.build import BuildOptions, build
     from ssg.theme import builtin_theme_dir
 
     extra = {"tags": '["Ruhe"]', "prompts": '["Was bleibt?"]'}
@@ -470,8 +470,8 @@ def test_home_page_is_paginated_and_every_page_links_on(tmp_path: Path) -> None:
 
 
 def test_no_cache_build_still_leaves_a_full_cache_behind(tmp_path: Path) -> None:
-    from ssg.cache import load_cache, load_index
     from ssg.config import load_config
+    from ssg.engine.cache import load_cache, load_index
 
     make_site(tmp_path, {"a.md": essay("A"), "b.md": essay("B")})
     assert run("build", "-s", str(tmp_path), "--no-cache").exit_code == 0
@@ -485,8 +485,8 @@ def test_no_cache_build_still_leaves_a_full_cache_behind(tmp_path: Path) -> None
 def test_a_scheduled_essay_appears_once_its_date_has_come(tmp_path: Path) -> None:
     from datetime import datetime, timedelta
 
-    from ssg.build import BuildOptions, build
     from ssg.config import load_config
+    from ssg.engine.build import BuildOptions, build
 
     make_site(tmp_path, {"a.md": essay("Heute", date="2026-03-01"), "b.md": essay("Morgen", date="2026-03-02")})
     config, _ = load_config(tmp_path)
@@ -533,9 +533,9 @@ def test_a_damaged_cache_means_a_full_build(tmp_path: Path, damage: str) -> None
 def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_path: Path) -> None:
     import time
 
-    from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
-    from ssg.inmemory import MemoryCache, render_site
+    from ssg.engine.build import BuildOptions, BuildReport
+    from ssg.engine.inmemory import MemoryCache, render_site
 
     make_site(tmp_path, {"a.md": essay("A", body="Erster Text."), "b.md": essay("B")})
     config, _ = load_config(tmp_path)
@@ -553,9 +553,9 @@ def test_preview_memory_sees_quick_same_size_edits_and_skips_settled_files(tmp_p
 
 
 def test_preview_shows_an_edited_essay_before_the_pages_that_list_it(tmp_path: Path) -> None:
-    from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
-    from ssg.inmemory import File, MemoryCache, Rendered, render_site
+    from ssg.engine.build import BuildOptions, BuildReport
+    from ssg.engine.inmemory import File, MemoryCache, Rendered, render_site
 
     make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", body=f"Text {i}.") for i in range(4)})
     config, _ = load_config(tmp_path)
@@ -601,8 +601,8 @@ def test_one_process_and_two_build_the_same_bytes(tmp_path: Path) -> None:
 def test_rebuilds_trust_settled_file_status_but_see_every_edit(tmp_path: Path) -> None:
     import time
 
-    from ssg.cache import load_index
     from ssg.config import load_config
+    from ssg.engine.cache import load_index
 
     make_site(tmp_path, {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", body=f"Text {i}.") for i in range(4)})
     time.sleep(0.1)  # settled: their status may now stand for their bytes
@@ -631,8 +631,8 @@ def test_a_text_edit_rewrites_list_pages_only_when_what_they_show_changes(tmp_pa
     before = {p: p.stat().st_mtime_ns for p in files}
     edited = tmp_path / "essays/e1.md"
     edited.write_text(essay("Essay 1", date="2026-01-11", body="Ein anderer Text.", **extra), encoding="utf-8")
-    from ssg.build import BuildOptions, build
     from ssg.config import load_config
+    from ssg.engine.build import BuildOptions, build
 
     report = build(load_config(tmp_path)[0], BuildOptions())
     # Neighbours, tag page, archive, home page, worksheet page and booklet show no text of the essay, and
@@ -703,8 +703,8 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_next_build_time(tm
 
 def test_an_essays_own_outputs_are_those_the_whole_plan_makes_from_it(tmp_path: Path) -> None:
     # ssg serve shows an edit from these before it plans the rest: they must be the plan's own, key for key.
-    from ssg.build import BuildOptions, BuildReport, keys_of, load_site, own_outputs, plan_all
     from ssg.config import load_config
+    from ssg.engine.build import BuildOptions, BuildReport, keys_of, load_site, own_outputs, plan_all
 
     sheet = "prompts: ['Was bleibt?']\n"
     essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", tags="[Ruhe]") for i in range(3)}
@@ -734,10 +734,10 @@ def test_feeds_carry_rfc3339_times_even_for_old_dates(tmp_path: Path) -> None:
 
 
 def test_preview_takes_over_what_a_later_build_left_and_renders_what_was_changed_by_hand(tmp_path: Path) -> None:
-    from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
     from ssg.content.collect import Selection
-    from ssg.inmemory import MemoryCache, Stored, render_site
+    from ssg.engine.build import BuildOptions, BuildReport
+    from ssg.engine.inmemory import MemoryCache, Stored, render_site
 
     make_site(tmp_path, {"a.md": essay("A", body="Erster Text.")})
     assert run("build", "-s", str(tmp_path)).exit_code == 0

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from ssg.build import BuildOptions, BuildReport
 from ssg.config import SiteConfig, load_config
 from ssg.content.collect import Selection
-from ssg.inmemory import File, MemoryCache, render_site
+from ssg.engine.build import BuildOptions, BuildReport
+from ssg.engine.inmemory import File, MemoryCache, render_site
 from ssg.theme import builtin_theme_dir
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ssg.build import BuildOptions, build
 from ssg.config import load_config
+from ssg.engine.build import BuildOptions, build
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 
 ESSAYS = {"erstes.md": essay("Erstes Essay", body="Der erste Text.")}

@@ -12,8 +12,8 @@ import feedparser
 import pytest
 from PIL import Image
 
-from ssg.build import BuildOptions, build
 from ssg.config import load_config
+from ssg.engine.build import BuildOptions, build
 from tests.helpers import SITE_YML, essay, make_site, run, tree_digest
 from tests.photos import (
     BLUE,
@@ -316,8 +316,8 @@ def test_file_names_with_spaces_umlauts_and_underscores_are_published(tmp_path: 
 def test_check_and_serve_read_images_the_last_build_wrote_instead_of_encoding_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ssg.build import BuildReport
-    from ssg.inmemory import render_site
+    from ssg.engine.build import BuildReport
+    from ssg.engine.inmemory import render_site
     from ssg.outputs import images
 
     make_site(tmp_path, {}, SITE_YML + SMALL_WIDTHS)

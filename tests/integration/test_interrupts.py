@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from ssg.build import BuildOptions, build
 from ssg.config import load_config
+from ssg.engine.build import BuildOptions, build
 from tests.helpers import REPO, SITE_YML, essay, make_site, run, tree_digest
 
 DEADLINE = 60.0  # for a build of a few hundred essays to get going on a busy machine

@@ -54,8 +54,8 @@ def test_the_worksheet_url_word_names_the_pdf(tmp_path: Path) -> None:
 
 
 def test_a_text_edit_makes_no_new_pdf_and_a_question_edit_does(tmp_path: Path) -> None:
-    from ssg.build import BuildOptions, build
     from ssg.config import load_config
+    from ssg.engine.build import BuildOptions, build
 
     with_pdf, without = tmp_path / "mit", tmp_path / "ohne"
     make_site(with_pdf, _essays())
@@ -141,9 +141,9 @@ def test_builds_with_one_and_with_two_processes_follow_each_other_in_one_process
 
 
 def test_serve_renders_pdfs_in_memory_with_their_sizes_on_the_pages(tmp_path: Path) -> None:
-    from ssg.build import BuildOptions, BuildReport
     from ssg.config import load_config
-    from ssg.inmemory import MemoryCache, render_site
+    from ssg.engine.build import BuildOptions, BuildReport
+    from ssg.engine.inmemory import MemoryCache, render_site
 
     make_site(tmp_path, _essays())
     memory = MemoryCache()

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ssg.build import BuildOptions, BuildReport, build
 from ssg.check import check_site
 from ssg.config import load_config
 from ssg.content.collect import Selection
-from ssg.inmemory import MemoryCache, render_site
+from ssg.engine.build import BuildOptions, BuildReport, build
+from ssg.engine.inmemory import MemoryCache, render_site
 from tests.helpers import SITE_YML, essay, make_site, page_links, run, tree_digest
 
 PARTS = {

@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ssg import yamlload
-from ssg.build import BuildOptions, BuildReport
 from ssg.config import SiteConfig, load_config
 from ssg.content import formula, frontmatter
 from ssg.content.reader import Reader
 from ssg.content.worksheet import FIELD_TYPES, Worksheet, parse_worksheet
+from ssg.engine.build import BuildOptions, BuildReport
+from ssg.engine.inmemory import render_site
 from ssg.errors import ContentError, Problem, SsgError
-from ssg.inmemory import render_site
 from tests.helpers import SITE_YML
 
 settings.register_profile(

@@ -8,7 +8,7 @@ from types import FrameType
 
 import pytest
 
-from ssg.parallel import _ranges, map_chunks, signals_held
+from ssg.engine.parallel import _ranges, map_chunks, signals_held
 
 
 def test_ranges_cover_everything_once_and_keep_groups_whole() -> None:

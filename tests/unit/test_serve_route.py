@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from types import MappingProxyType
 
-from ssg.inmemory import Stored
+from ssg.engine.inmemory import Stored
 from ssg.serve.server import Snapshot, route
 
 

@@ -15,8 +15,13 @@ from pathlib import Path
 import jinja2
 
 from ssg import urls
-from ssg.cache import FOLDER as CACHE_FOLDER
-from ssg.cache import (
+from ssg.config import SiteConfig
+from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
+from ssg.content.essay import Essay
+from ssg.content.files import FileIndex, ImageMemo, attach_all, read_files, remembered
+from ssg.content.page import collect_pages, published, read_page_sources, slug_clashes
+from ssg.engine.cache import FOLDER as CACHE_FOLDER
+from ssg.engine.cache import (
     OutputIndex,
     PlanEntry,
     cache_dir,
@@ -26,21 +31,16 @@ from ssg.cache import (
     save_index,
     template_cache,
 )
-from ssg.config import SiteConfig
-from ssg.content.collect import EssayMemo, Selection, Source, collect, read_sources
-from ssg.content.essay import Essay
-from ssg.content.files import FileIndex, ImageMemo, attach_all, read_files, remembered
-from ssg.content.page import collect_pages, published, read_page_sources, slug_clashes
+from ssg.engine.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
+from ssg.engine.parallel import signals_held
+from ssg.engine.render import Progress, Staged, output_paths, render_files
+from ssg.engine.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 from ssg.errors import Problem, SsgError
-from ssg.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.navigation import resolve_menus
 from ssg.outputs import Output, feeds, images, pages, pdf, redirects, series, style, taxonomy, worksheets
-from ssg.parallel import signals_held
-from ssg.render import Progress, Staged, output_paths, render_files
 from ssg.site import Site, make_site
 from ssg.static_files import scan, static_folders
 from ssg.theme import References, TemplateKeys, Theme, load_theme, make_environment
-from ssg.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 
 ProgressFactory = Callable[[int], Progress | None]
 

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.cache import FOLDER, SERVE_FOLDER, ServeIndex
-from ssg.render import Staged
+from ssg.engine.cache import FOLDER, SERVE_FOLDER, ServeIndex
+from ssg.engine.render import Staged
 
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 FILES_FOLDER = "files"

@@ -11,7 +11,11 @@ from datetime import datetime
 import jinja2
 from jinja2.bccache import Bucket
 
-from ssg.build import (
+from ssg.config import SiteConfig
+from ssg.content.collect import Signature, Source, drop_bytes, read_sources
+from ssg.content.files import FileMemo, ImageMemo, read_files
+from ssg.content.page import read_page_sources
+from ssg.engine.build import (
     BuildOptions,
     BuildReport,
     Plan,
@@ -24,7 +28,7 @@ from ssg.build import (
     plan_all,
     render_in_waves,
 )
-from ssg.cache import (
+from ssg.engine.cache import (
     BuildCache,
     PlanEntry,
     ServeIndex,
@@ -35,18 +39,14 @@ from ssg.cache import (
     save_serve_index,
     template_cache,
 )
-from ssg.config import SiteConfig
-from ssg.content.collect import Signature, Source, drop_bytes, read_sources
-from ssg.content.files import FileMemo, ImageMemo, read_files
-from ssg.content.page import read_page_sources
+from ssg.engine.fingerprint import code_version, fingerprint
+from ssg.engine.render import output_paths, render_files, render_outputs
+from ssg.engine.store import FileStore, Stored
+from ssg.engine.write import Record, unchanged_outputs
 from ssg.errors import SsgError
-from ssg.fingerprint import code_version, fingerprint
 from ssg.outputs import Output
-from ssg.render import output_paths, render_files, render_outputs
 from ssg.site import Site
-from ssg.store import FileStore, Stored
 from ssg.theme import References
-from ssg.write import Record, unchanged_outputs
 
 __all__ = ["File", "MemoryCache", "Rendered", "Stored", "render_site"]
 
@@ -111,7 +111,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 class MemoryCache:
     """What a long-running process (ssg serve) keeps between builds: essays and rendered files.
 
-    With `on_disk`, rendered files are kept in the site's cache (`ssg/store.py`) rather than in memory, and
+    With `on_disk`, rendered files are kept in the site's cache (`ssg/engine/store.py`) rather than in memory, and
     `save` leaves what the next preview starts from.
     """
 

@@ -13,10 +13,10 @@ from typing import cast
 import jinja2
 
 from ssg import urls
+from ssg.engine.parallel import map_chunks
 from ssg.errors import Problem, SsgError
 from ssg.names import windows_reserved
 from ssg.outputs import Output
-from ssg.parallel import map_chunks
 from ssg.theme import template_problem
 
 Progress = Callable[[int], None]

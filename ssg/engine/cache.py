@@ -23,15 +23,15 @@ from jinja2.bccache import Bucket
 from ssg.config import SiteConfig
 from ssg.content.collect import EssayMemo, Signature
 from ssg.content.files import FileMemo, ImageMemo
+from ssg.engine.fingerprint import code_version, fingerprint
+from ssg.engine.write import Record
 from ssg.errors import Problem
-from ssg.fingerprint import code_version, fingerprint
-from ssg.write import Record
 
 FOLDER = ".ssg-cache"
 ESSAYS_FILE = "essays.pickle"
 INDEX_FILE = "outputs.pickle"
 TEMPLATES_FOLDER = "templates"
-SERVE_FOLDER = "serve"  # ssg serve's own: the files it rendered (see ssg/store.py) and its index
+SERVE_FOLDER = "serve"  # ssg serve's own: the files it rendered (see ssg/engine/store.py) and its index
 SERVE_INDEX_FILE = f"{SERVE_FOLDER}/index.pickle"
 
 

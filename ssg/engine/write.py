@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssg.engine.render import Staged, Stamp
 from ssg.errors import Problem, SsgError
-from ssg.render import Staged, Stamp
 
 # What ssg wrote at a path last time: (cache key, size, mtime_ns).
 Record = dict[str, tuple[str, int, int]]

@@ -171,7 +171,7 @@ def code_version() -> str:
 
     from ssg import __version__
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # all of ssg, not just this package
     libraries = []
     for name in _SHAPING:
         try:
