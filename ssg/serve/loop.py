@@ -192,9 +192,16 @@ class BuildLoop:
 
         snapshot = self._report(succeed)
         # After publishing: the next preview starts from what this one leaves (a file replaced whole, so a
-        # preview stopped meanwhile leaves the last state or this one).
-        self._memory.save(config)
+        # preview stopped meanwhile leaves the last state or this one). Not while an edit waits: the first
+        # save of a large site takes seconds (every parsed essay), and the next build saves anyway.
+        if not self.change_waiting():
+            self._memory.save(config)
         return snapshot
+
+    def change_waiting(self) -> bool:
+        """Return whether a change came in that no build has taken up yet (and the loop goes on)."""
+        with self._wake:
+            return self._changes != self._handled and not self._stopping
 
     def _report(self, publish: Callable[[], Snapshot]) -> Snapshot:
         """Publish and report a build's result, unless the loop was stopped: nobody waits for it then.

@@ -611,3 +611,27 @@ def test_serve_starts_from_an_earlier_preview_and_never_serves_its_file_changed_
     finally:
         third.preview.stop()
     assert not (site / "_site").exists()
+
+
+class _Quiet:
+    def info(self, message: str) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        pass
+
+
+def test_a_preview_saves_what_the_next_starts_from_but_not_while_an_edit_waits(site: Path) -> None:
+    from ssg.content.collect import Selection
+    from ssg.serve.loop import BuildLoop
+
+    index = site / ".ssg-cache/serve/index.pickle"
+    loop = BuildLoop(site, Selection(True, True), _Quiet(), 0.01, lambda: None)
+    loop.changed()  # an edit that came in while the first build ran: it is built before anything is saved
+    assert loop.change_waiting()
+    loop.build()
+    assert loop.snapshot.built and not index.exists()
+    loop._handled = loop._changes  # as the loop does when it takes the waiting edit up
+    assert not loop.change_waiting()
+    loop.build()
+    assert index.is_file()
