@@ -45,6 +45,14 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
+def built(root: Path, essays: dict[str, str], site_yml: str = SITE_YML) -> Path:
+    """Write a site, build it with the command line (which must succeed) and return its output folder."""
+    make_site(root, essays, site_yml)
+    result = run("build", "-s", str(root))
+    assert result.exit_code == 0, result.output
+    return root / "_site"
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Return {relative path: sha256} of every file under `folder`."""
     return {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SITE_YML, essay, make_site, run
+from tests.helpers import SITE_YML, built, essay, make_site, run
 
 SECTIONS = "Anfang.\n\n## Eins\n\nText.\n\n### Eins a\n\nText.\n\n## Zwei *betont*\n\nText.\n\n## Eins\n\nNoch einmal.\n"
 
@@ -16,13 +16,6 @@ def contents(html: str) -> list[tuple[str, str]]:
     """Return the (href, text) of each link in the page's table of contents."""
     match = re.search(r'<nav class="toc".*?</nav>', html, flags=re.S)
     return re.findall(r'<a href="([^"]+)">([^<]+)</a>', match.group(0)) if match else []
-
-
-def built(tmp_path: Path, essays: dict[str, str], site_yml: str = SITE_YML) -> Path:
-    make_site(tmp_path, essays, site_yml)
-    result = run("build", "-s", str(tmp_path))
-    assert result.exit_code == 0, result.output
-    return tmp_path / "_site"
 
 
 def test_toc_true_lists_the_sections_and_links_to_their_headings(tmp_path: Path) -> None:

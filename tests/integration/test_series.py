@@ -13,7 +13,7 @@ from ssg.config import load_config
 from ssg.content.collect import Selection
 from ssg.engine.build import BuildOptions, BuildReport, build
 from ssg.engine.inmemory import MemoryCache, render_site
-from tests.helpers import SITE_YML, essay, make_site, page_links, run, tree_digest
+from tests.helpers import SITE_YML, built, essay, make_site, page_links, run, tree_digest
 
 PARTS = {
     "a.md": essay("Aufbruch", date="2026-01-05", series="Unterwegs", summary="Der Anfang."),
@@ -23,13 +23,6 @@ PARTS = {
     "e.md": essay("Entwurf", date="2026-01-22", series="Unterwegs", draft="true"),
     "f.md": essay("Später", date="2099-01-01", series="Unterwegs"),
 }
-
-
-def built(tmp_path: Path, essays: dict[str, str], site_yml: str = SITE_YML) -> Path:
-    make_site(tmp_path, essays, site_yml)
-    result = run("build", "-s", str(tmp_path))
-    assert result.exit_code == 0, result.output
-    return tmp_path / "_site"
 
 
 def series_block(html: str) -> str:

@@ -7,7 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.helpers import SITE_YML, essay, make_site, run
+from tests.helpers import SITE_YML, essay, run
+from tests.helpers import built as built_site
 
 ESSAYS = {
     "a.md": essay("Alt", date="2026-01-01", prompts='["Warum?"]', tags="[Eins]"),
@@ -18,10 +19,7 @@ ESSAYS = {
 
 
 def built(root: Path, essays: dict[str, str] = ESSAYS, site_yml: str = SITE_YML) -> Path:
-    make_site(root, essays, site_yml)
-    result = run("build", "-s", str(root))
-    assert result.exit_code == 0, result.output
-    return root / "_site"
+    return built_site(root, essays, site_yml)
 
 
 def read(out: Path, path: str) -> str:
