@@ -34,6 +34,7 @@ from ssg.engine.cache import (
 from ssg.engine.fingerprint import code_version, digest, fingerprint, shared_sequences, tree_fingerprint
 from ssg.engine.parallel import signals_held
 from ssg.engine.render import Progress, Staged, output_paths, render_files
+from ssg.engine.store import take_stored
 from ssg.engine.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 from ssg.errors import Problem, SsgError
 from ssg.navigation import resolve_menus
@@ -65,6 +66,7 @@ class BuildReport:
     pages: int = 0
     files: int = 0
     rendered: int = 0
+    from_preview: int = 0  # of them, taken from what an earlier `ssg serve` rendered
     write: WriteReport | None = None
     left_out: int | None = None  # essays and pages not published (drafts, future essays); None: not known
     # What the build made (plan, parsed essays): kept for a caller that ends the process right after
@@ -322,6 +324,8 @@ def is_heavy(plan: Plan) -> bool:
     return len(plan.site.essays) >= HEAVY_SITE
 
 
+# Outputs to render in a wave from which the preview's store is looked at (reading its index takes a moment).
+FROM_PREVIEW_AT_LEAST = 20
 HEAVY_SITE = 1000  # essays: from here on archive, tag pages and indexes take tens of milliseconds each
 
 
@@ -441,10 +445,19 @@ def _render_and_write(
             paths = output_paths(wave)
             wanted = dict(zip(paths, wave_keys, strict=True))
             same = unchanged_outputs(out, wanted, previous) if options.cache else {}
-            todo = [o for o, p in zip(wave, paths, strict=True) if p not in same]
-            tick = progress(len(todo)) if progress and todo else None
-            # Files staged under flat names are named by their index in a wave: each wave has a prefix of its own.
+            # Files staged under flat names are named by their position in a wave: each wave has a prefix of its own.
             prefix = f"{len(waves_done)}-"
+            taken: dict[str, Staged] = {}
+            if options.cache and len(wanted) - len(same) >= FROM_PREVIEW_AT_LEAST:
+                # What an earlier `ssg serve` rendered under the same keys: the same bytes, by construction.
+                changed = {p: k for p, k in wanted.items() if p not in same}
+                flat = {p: f"{prefix}p{i}" for i, p in enumerate(changed)}  # beside render_files' "{prefix}{i}"
+                name_of = (lambda p: p) if against is None else flat.__getitem__
+                taken = take_stored(plan.site.config.root, changed, staging, name_of)
+                staged.update(taken)
+                report.from_preview += len(taken)
+            todo = [o for o, p in zip(wave, paths, strict=True) if p not in same and p not in taken]
+            tick = progress(len(todo)) if progress and todo else None
             waves_done.append(len(todo))
             staged.update(render_files(todo, plan.env, options.jobs, tick, staging, is_heavy(plan), against, prefix))
             return {o.url: staged[p][0] if p in staged else previous[p][1] for o, p in zip(wave, paths, strict=True)}

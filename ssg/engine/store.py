@@ -9,19 +9,22 @@ changed since it was written. The next preview starts from these files as it doe
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat as stat_module
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.engine.cache import FOLDER, SERVE_FOLDER, ServeIndex
+from ssg.engine.cache import FOLDER, SERVE_FOLDER, ServeIndex, load_serve_index
 from ssg.engine.render import Staged
 
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 FILES_FOLDER = "files"
 STAGING_FOLDER = "staging"
+# Why a hard link may fail where a copy works: another file system, none supported, too many links.
+NO_LINK_HERE = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class Stored:
         finally:
             os.close(handle)
         return data if len(data) == self.size else None
+
+    @property
+    def stamp(self) -> tuple[int, int]:
+        """Return the recorded size and mtime."""
+        return self.size, self.mtime_ns
 
     def current(self) -> bool:
         """Tell whether the file still has the recorded size and mtime."""
@@ -137,3 +145,51 @@ class FileStore:
                     if entry.name not in self.stored:
                         with contextlib.suppress(OSError):
                             os.unlink(entry.path)
+
+
+def take_stored(
+    root: Path, wanted: Mapping[str, str], staging: Path, name_of: Callable[[str], str]
+) -> dict[str, Staged]:
+    """Put into `staging` the files an earlier `ssg serve` of the site rendered with the keys `wanted` (by output
+    path), each under `name_of(path)`; return their stamps and names. The preview's store is only read: each file
+    is a hard link to the stored one (a copy across file systems), taken only if it is still as recorded.
+    """
+    stored = load_serve_index(root).stored
+    if not stored:
+        return {}
+    files = os.path.join(root, FOLDER, SERVE_FOLDER, FILES_FOLDER, "")
+    taken: dict[str, Staged] = {}
+    for path, key in wanted.items():
+        stamp = stored.get(key)
+        if stamp is None:
+            continue
+        name = name_of(path)
+        target = os.path.join(staging, name)
+        if _link_or_copy(Stored(files + key, *stamp), target):
+            status = os.lstat(target)
+            taken[path] = (status.st_size, status.st_mtime_ns, name)
+    return taken
+
+
+def _link_or_copy(stored: Stored, target: str) -> bool:
+    """Make `target` hold the stored file's recorded bytes; tell whether it does (False: render it instead)."""
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(stored.path, target, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in NO_LINK_HERE:
+                return False  # removed by a preview running now, say
+            data = stored.read()
+            if data is None:
+                return False
+            with open(target, "wb") as handle:
+                handle.write(data)
+            return True
+        status = os.lstat(target)  # the same file: as recorded, or changed since and not to be used
+        if stat_module.S_ISREG(status.st_mode) and (status.st_size, status.st_mtime_ns) == stored.stamp:
+            return True
+        os.unlink(target)
+    except OSError:
+        pass
+    return False
