@@ -199,3 +199,14 @@ def test_a_wrong_series_stops_the_build_at_its_line_and_keeps_the_last_site(
     assert result.exit_code == 1
     assert expected in result.output and "Traceback" not in result.output
     assert tree_digest(out) == before
+
+
+def test_lists_name_each_parts_series_with_a_link_to_it(tmp_path: Path) -> None:
+    out = built(tmp_path, PARTS)
+    link = '<a class="series-link" href="/reihen/unterwegs/">Reihe: Unterwegs</a>'
+    home = (out / "index.html").read_text(encoding="utf-8")
+    cards = re.findall(r"<article>.*?</article>", home, flags=re.S)
+    named = [re.search(r'<h2><a href="([^"]+)">', card).group(1) for card in cards if link in card]  # type: ignore[union-attr]
+    assert named == ["/ankunft/", "/mitte/", "/aufbruch/"]  # newest first; "Allein" belongs to no series
+    # The series page itself shows each part's place instead.
+    assert link not in (out / "reihen/unterwegs/index.html").read_text(encoding="utf-8")
