@@ -18,15 +18,11 @@ from ssg.content.page import read_page_sources
 from ssg.engine.build import (
     BuildOptions,
     BuildReport,
-    Plan,
     ProgressFactory,
     check_folders,
     input_digest,
-    is_heavy,
     load_site,
-    own_outputs,
     plan_all,
-    render_in_waves,
 )
 from ssg.engine.cache import (
     BuildCache,
@@ -40,6 +36,7 @@ from ssg.engine.cache import (
     template_cache,
 )
 from ssg.engine.fingerprint import code_version, fingerprint
+from ssg.engine.plan import Plan, is_heavy, own_outputs, render_in_waves
 from ssg.engine.render import output_paths, render_files, render_outputs
 from ssg.engine.store import FileStore, Stored
 from ssg.engine.write import Record, unchanged_outputs

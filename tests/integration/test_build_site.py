@@ -704,7 +704,8 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_next_build_time(tm
 def test_an_essays_own_outputs_are_those_the_whole_plan_makes_from_it(tmp_path: Path) -> None:
     # ssg serve shows an edit from these before it plans the rest: they must be the plan's own, key for key.
     from ssg.config import load_config
-    from ssg.engine.build import BuildOptions, BuildReport, keys_of, load_site, own_outputs, plan_all
+    from ssg.engine.build import BuildOptions, BuildReport, load_site, plan_all
+    from ssg.engine.plan import keys_of, own_outputs
 
     sheet = "prompts: ['Was bleibt?']\n"
     essays = {f"e{i}.md": essay(f"Essay {i}", date=f"2026-01-1{i}", tags="[Ruhe]") for i in range(3)}
