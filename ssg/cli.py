@@ -235,6 +235,8 @@ def _summary(config: SiteConfig, report: BuildReport, verbose: bool) -> None:
     elif write.kept:
         click.echo(f"Kept {len(write.kept)} file(s) ssg did not make (use --clean to delete them).", err=True)
     if verbose:
+        if report.from_preview:
+            click.echo(f"Taken from the last ssg serve: {report.from_preview} file(s) it had rendered the same.")
         for path, reason in skipped_files(config):
             click.echo(f"Not published: {path} ({reason})")
         for name, seconds in report.steps:

@@ -79,3 +79,14 @@ def test_a_stored_page_changed_behind_the_previews_back_is_rendered_again(tmp_pa
     report = build(load_config(root)[0], BuildOptions())
     assert report.from_preview == 0
     assert tree_digest(root / "_site") == clean_build(root, tmp_path / "clean")
+
+
+def test_build_verbose_says_how_many_files_it_took_from_the_preview(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", ESSAYS, NO_PDF)
+    preview(root)
+    result = run("build", "-s", str(root), "-v")
+    assert result.exit_code == 0, result.output
+    taken = [line for line in result.output.splitlines() if line.startswith("Taken from the last ssg serve: ")]
+    assert len(taken) == 1 and int(taken[0].split(": ")[1].split()[0]) > 20
+    again = run("build", "-s", str(root), "-v")  # nothing left to take: nothing said
+    assert "Taken from" not in again.output
