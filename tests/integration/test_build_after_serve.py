@@ -3,9 +3,12 @@ exactly what a clean build writes; a stored file changed behind the preview's ba
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 from ssg.config import load_config
 from ssg.content.collect import Selection
@@ -90,3 +93,18 @@ def test_build_verbose_says_how_many_files_it_took_from_the_preview(tmp_path: Pa
     assert len(taken) == 1 and int(taken[0].split(": ")[1].split()[0]) > 20
     again = run("build", "-s", str(root), "-v")  # nothing left to take: nothing said
     assert "Taken from" not in again.output
+
+
+def test_across_file_systems_the_preview_files_are_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(tmp_path / "site", ESSAYS, NO_PDF)
+    preview(root)
+
+    def no_link(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    report = build(load_config(root)[0], BuildOptions())
+    assert report.from_preview > 20
+    written = [p for p in (root / "_site").rglob("*") if p.is_file()]
+    assert not any(p.stat().st_ino in stored_inodes(root) for p in written)  # copies, not links
+    assert tree_digest(root / "_site") == clean_build(root, tmp_path / "clean")
