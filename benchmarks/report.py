@@ -289,6 +289,7 @@ class ServeStart:
     pss_mib: float | None = None  # proportional set size summed the same way (shared pages counted once)
     processes: int = 0
     hwm_mib: float | None = None  # the main process's peak resident set (VmHWM)
+    edit: float | None = None  # once current: seconds from an edit of the essay's text until its page shows it
     note: str = ""
     error: str = ""
 
@@ -296,14 +297,14 @@ class ServeStart:
 def serve_table(starts: list[ServeStart]) -> str:
     """Return the preview servers' starts."""
     lines = ["| server | essays | start | home page (s) | essay page (s) | whole site current (s) | "
-             "VmRSS, process tree (MiB) | PSS, process tree (MiB) | processes | peak VmHWM (MiB) |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "VmRSS, process tree (MiB) | PSS, process tree (MiB) | processes | peak VmHWM (MiB) | edit shown (s) |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for st in starts:
         if st.error or st.note:
             text = f"FAILED: {st.error}" if st.error else st.note
-            lines.append(f"| {st.server} | {st.essays} | {st.case} | {text} | — | — | — | — | — | — |")
+            lines.append(f"| {st.server} | {st.essays} | {st.case} | {text} | — | — | — | — | — | — | — |")
             continue
         lines.append(f"| {st.server} | {st.essays} | {st.case} | {number(st.home)} | {number(st.essay)} | "
                      f"{number(st.current)} | {number(st.rss_mib, 0)} | {number(st.pss_mib, 0)} | {st.processes} | "
-                     f"{number(st.hwm_mib, 0)} |")
+                     f"{number(st.hwm_mib, 0)} | {number(st.edit)} |")
     return "\n".join(lines) + "\n"

@@ -344,6 +344,9 @@ SERVE_NOTES = """\
   summed over the server and every child process it has then (worker processes, if any live); VmRSS counts
   pages shared between a parent and its forked workers in each, PSS shares them out. *peak VmHWM* is the
   server process's own peak resident set.
+- **edit shown**: right after that (the site current, its memory read), one word of the middle essay's text is
+  changed and the clock runs until that essay's page answers with the new word (polled every 10 ms); the
+  essay is restored afterwards. For Hugo the same edit of its copy of the essay.
 """
 
 

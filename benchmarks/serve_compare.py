@@ -4,7 +4,8 @@
 Used by run.py (`--only serve`). Each start is a fresh process; the clock runs from starting it until the home
 page and one essay page answer 200 (polled over HTTP). Memory is read from /proc once the whole site is
 current (ssg: its first whole build is done; Hugo: its pages answer), one second later: VmRSS and PSS summed
-over the server and its child processes, and the server's own peak (VmHWM).
+over the server and its child processes, and the server's own peak (VmHWM). Then one word of the middle essay's
+text is changed, and the clock runs until its page shows it (the essay is restored afterwards).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from serve_start import essay_under_test, free_port, get, memory
 START_DEADLINE = 600.0  # a cold `ssg serve` of 10,000 essays takes 20–80 s, more with PDFs on a busy machine
 SETTLE = 1.0  # seconds between the site being current and reading its memory
 STOP_DEADLINE = 60.0
+EDIT_DEADLINE = 60.0  # for an edited page to show its new word
 
 
 def tree(pid: int) -> list[int]:
@@ -114,11 +116,30 @@ class Server:
         return " / ".join(self.lines[-lines:]) or f"exit code {self.process.returncode}"
 
 
+def time_edit(port: int, essay: Path, url: str) -> float | None:
+    """Change one word of the essay's text and return the seconds until its page shows it (None: not within the
+    deadline); the essay is restored afterwards."""
+    text = essay.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 4) + 5 if text.startswith("---\n") and "\n---\n" in text[4:] else 0
+    word = f"Messwort{os.getpid()}"
+    try:
+        edited = time.perf_counter()
+        essay.write_text(text[:body] + text[body:].replace(" und ", f" und {word} ", 1), encoding="utf-8")
+        while time.perf_counter() - edited < EDIT_DEADLINE:
+            if word.encode() in get(port, url)[1]:
+                return time.perf_counter() - edited
+            time.sleep(0.01)
+        return None
+    finally:
+        essay.write_text(text, encoding="utf-8")
+
+
 def time_start(
     start: ServeStart, command: Callable[[int], list[str]], cwd: Path, env: dict[str, str] | None,
-    pages: tuple[str, str], built_mark: str | None,
+    pages: tuple[str, str], built_mark: str | None, edit: Path | None = None,
 ) -> ServeStart:
-    """Start a server, time its home and essay page, read its memory once current; stop it."""
+    """Start a server, time its home and essay page, read its memory once current, time an edit of the essay
+    (the file `edit`, whose page is the second of `pages`); stop it."""
     port = free_port()
     server = Server(command(port), cwd, env, {"built": built_mark} if built_mark else {})
     try:
@@ -140,10 +161,14 @@ def time_start(
         time.sleep(SETTLE)
         start.rss_mib, start.pss_mib, start.processes = tree_memory(server.process.pid)
         start.hwm_mib = float(memory(server.process.pid).get("VmHWM", 0))
+        if edit is not None:
+            start.edit = time_edit(port, edit, pages[1])
     finally:
         server.stop()
+    shown = f", edit shown after {start.edit:.2f} s" if start.edit is not None else ""
     print(f"    {start.server}, {start.case}: home {start.home:.2f} s, essay {start.essay:.2f} s, "
-          f"current {start.current:.2f} s, VmRSS {start.rss_mib:.0f} MiB in {start.processes} processes", flush=True)
+          f"current {start.current:.2f} s, VmRSS {start.rss_mib:.0f} MiB in {start.processes} processes{shown}",
+          flush=True)
     return start
 
 
@@ -155,7 +180,7 @@ def cache_left(site: Path) -> bool:
 
 def ssg_serve_starts(site: Path, essays: int, ssg: str, env: dict[str, str] | None) -> list[ServeStart]:
     """Measure `ssg serve` cold, after an earlier `ssg serve` (if it leaves a cache), and after `ssg build`."""
-    _, url = essay_under_test(site)
+    essay, url = essay_under_test(site)
     pages = ("/", url)
     clean = (site / "_site", site / ".ssg-cache")
 
@@ -163,7 +188,7 @@ def ssg_serve_starts(site: Path, essays: int, ssg: str, env: dict[str, str] | No
         return [ssg, "serve", "-s", str(site), "--port", str(port)]
 
     def measure(case: str) -> ServeStart:
-        return time_start(ServeStart("ssg serve", essays, case), command, site, env, pages, "Built ")
+        return time_start(ServeStart("ssg serve", essays, case), command, site, env, pages, "Built ", essay)
 
     for path in clean:
         remove(path)
@@ -194,7 +219,8 @@ def hugo_server_start(site: Path, essays: int, hugo: str, slug: str) -> ServeSta
         return [hugo, "server", "--port", str(port), "--bind", "127.0.0.1", "--disableLiveReload"]
 
     start = ServeStart("hugo server", essays, "cold (no output)")
-    return time_start(start, command, site, None, ("/", f"/essays/{slug}/"), None)
+    essay = site / "content" / "essays" / f"{slug}.md"
+    return time_start(start, command, site, None, ("/", f"/essays/{slug}/"), None, essay if essay.is_file() else None)
 
 
 def essay_slug(site: Path) -> str:
