@@ -19,7 +19,7 @@ from pathlib import Path
 
 from measure import remove
 from report import ServeStart
-from serve_start import essay_under_test, free_port, get, memory
+from serve_start import essay_under_test, free_port, get, memory, one_word_edited
 
 START_DEADLINE = 600.0  # a cold `ssg serve` of 10,000 essays takes 20–80 s, more with PDFs on a busy machine
 SETTLE = 1.0  # seconds between the site being current and reading its memory
@@ -119,19 +119,13 @@ class Server:
 def time_edit(port: int, essay: Path, url: str) -> float | None:
     """Change one word of the essay's text and return the seconds until its page shows it (None: not within the
     deadline); the essay is restored afterwards."""
-    text = essay.read_text(encoding="utf-8")
-    body = text.index("\n---\n", 4) + 5 if text.startswith("---\n") and "\n---\n" in text[4:] else 0
-    word = f"Messwort{os.getpid()}"
-    try:
+    with one_word_edited(essay) as word:
         edited = time.perf_counter()
-        essay.write_text(text[:body] + text[body:].replace(" und ", f" und {word} ", 1), encoding="utf-8")
         while time.perf_counter() - edited < EDIT_DEADLINE:
             if word.encode() in get(port, url)[1]:
                 return time.perf_counter() - edited
             time.sleep(0.01)
-        return None
-    finally:
-        essay.write_text(text, encoding="utf-8")
+    return None
 
 
 def time_start(

@@ -33,6 +33,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ssg.config import load_config
@@ -120,26 +122,35 @@ def serve_once(root: Path, essay: Path, url: str) -> dict[str, float]:
     time.sleep(1.0)  # let the process settle (and save its cache) before reading its memory
     result: dict[str, float] = {**times, **{k: float(v) for k, v in memory(process.pid).items()}}
     result["cpu"] = cpu_seconds(process.pid)
-    text = essay.read_text(encoding="utf-8")
-    body = text.index("\n---\n", 4) + 5
-    word = f"Messwort{os.getpid()}"
     try:
-        edited = time.perf_counter()
-        essay.write_text(text[:body] + text[body:].replace(" und ", f" und {word} ", 1), encoding="utf-8")
-        while time.perf_counter() - edited < DEADLINE:
-            if word.encode() in get(port, url)[1]:
-                result["edit"] = time.perf_counter() - edited
-                result["edit cpu"] = cpu_seconds(process.pid) - result["cpu"]
-                break
-            time.sleep(0.01)
+        with one_word_edited(essay) as word:
+            edited = time.perf_counter()
+            while time.perf_counter() - edited < DEADLINE:
+                if word.encode() in get(port, url)[1]:
+                    result["edit"] = time.perf_counter() - edited
+                    result["edit cpu"] = cpu_seconds(process.pid) - result["cpu"]
+                    break
+                time.sleep(0.01)
         result["VmHWM after edit"] = float(memory(process.pid)["VmHWM"])
     finally:
-        essay.write_text(text, encoding="utf-8")
         process.terminate()
         process.wait(timeout=60)
     for line in lines[:2]:
         print("   ", line)
     return result
+
+
+@contextmanager
+def one_word_edited(essay: Path) -> Iterator[str]:
+    """Add a word to the essay's text (after its front matter, if it has one), yield it, then restore the file."""
+    text = essay.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 4) + 5 if text.startswith("---\n") and "\n---\n" in text[4:] else 0
+    word = f"Messwort{os.getpid()}"
+    try:
+        essay.write_text(text[:body] + text[body:].replace(" und ", f" und {word} ", 1), encoding="utf-8")
+        yield word
+    finally:
+        essay.write_text(text, encoding="utf-8")
 
 
 def essay_under_test(root: Path) -> tuple[Path, str]:
