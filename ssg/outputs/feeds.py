@@ -18,6 +18,7 @@ ATOM_URL = "/feed.xml"
 JSON_FEED_URL = "/feed.json"
 SITEMAP_URL = "/sitemap.xml"
 FEED_ENTRY = "_feed_entry.html"  # what follows the essay's text in an entry: its questions, its worksheet
+FEED_SERIES = "_feed_series.html"  # what comes before it: the series it is part of
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org); a larger site gets a sitemap index
 
 
@@ -34,7 +35,7 @@ def plan(site: Site, sitemap_urls: list[str]) -> list[Output]:
             JSON_FEED_URL,
             context={"config": site.config, "entries": entries, "attachments": files},
             producer=json_feed,
-            templates=(FEED_ENTRY,),
+            templates=(FEED_ENTRY, FEED_SERIES),
         ),
         *sitemaps(site, sitemap_urls),
         Output("/robots.txt", "robots.txt", {}),
@@ -73,6 +74,7 @@ def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
     files = context["attachments"]
     render_body = env.globals["render_body"]
     reflection = env.get_template(FEED_ENTRY).module.reflection  # type: ignore[attr-defined]
+    series_line = env.get_template(FEED_SERIES).module.series_line  # type: ignore[attr-defined]
     author = {"name": config.author.name}
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -82,14 +84,16 @@ def json_feed(context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
         "language": config.language,
         "authors": [author],
         # Readers copy JSON Feed items whole: the files beside an essay are named by absolute URLs.
-        "items": [
-            _item(config.base_url, e, str(render_body(e, files.get(e.source), True)) + str(reflection(e)))  # type: ignore[operator]
-            for e in entries
-        ],
+        "items": [_item(config.base_url, e, _content(e, files, render_body, series_line, reflection)) for e in entries],
     }
     if config.description:
         feed["description"] = config.description
     return (json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _content(essay: Essay, files: Mapping[str, Any], render_body: Any, before: Any, after: Any) -> str:
+    """Return an entry's HTML: its series, its text (files beside it by absolute URL), its questions."""
+    return str(before(essay)) + str(render_body(essay, files.get(essay.source), True)) + str(after(essay))
 
 
 def _item(base_url: str, essay: Essay, html: str) -> dict[str, Any]:

@@ -210,3 +210,25 @@ def test_lists_name_each_parts_series_with_a_link_to_it(tmp_path: Path) -> None:
     assert named == ["/ankunft/", "/mitte/", "/aufbruch/"]  # newest first; "Allein" belongs to no series
     # The series page itself shows each part's place instead.
     assert link not in (out / "reihen/unterwegs/index.html").read_text(encoding="utf-8")
+
+
+def test_feeds_name_each_parts_series_before_its_text(tmp_path: Path) -> None:
+    import json
+
+    import feedparser
+
+    out = built(tmp_path, PARTS)
+    atom = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not atom.bozo
+    by_title = {e.title: e for e in atom.entries}
+    mitte = by_title["Mitte"]
+    series = [t for t in mitte.tags if t.get("scheme") == "https://example.org/reihen/"]
+    assert [(t.term, t.label) for t in series] == [("unterwegs", "Unterwegs")]
+    html = mitte.content[0].value
+    assert html.index('<a href="https://example.org/reihen/unterwegs/">Reihe: Unterwegs</a>') < html.index("Text.")
+    assert "Reihe:" not in by_title["Allein"].content[0].value
+    assert not [t for t in by_title["Allein"].get("tags", []) if t.get("scheme")]
+    items = {i["title"]: i for i in json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]}
+    first = '<p><em><a href="https://example.org/reihen/unterwegs/">Reihe: Unterwegs</a></em></p>'
+    assert items["Mitte"]["content_html"].lstrip().startswith(first)
+    assert "Reihe:" not in items["Allein"]["content_html"]
