@@ -34,7 +34,7 @@ from ssg.engine.fingerprint import code_version, fingerprint, tree_fingerprint
 from ssg.engine.parallel import signals_held
 from ssg.engine.plan import Plan, is_heavy, plan_outputs, render_in_waves, static_outputs
 from ssg.engine.render import Progress, Staged, output_paths, render_files
-from ssg.engine.store import take_stored
+from ssg.engine.store import PreviewFiles
 from ssg.engine.write import Record, WriteReport, absent_or_empty, all_as_written, apply, staging_dir, unchanged_outputs
 from ssg.errors import Problem, SsgError
 from ssg.navigation import resolve_menus
@@ -291,6 +291,7 @@ def _render_and_write(
     with report.step("render"):
         staging = staging_dir(out)
         against = None if absent_or_empty(out) else out
+        preview = PreviewFiles(plan.site.config.root)  # what an earlier `ssg serve` rendered
 
         def render(wave: list[Output], wave_keys: list[str]) -> dict[str, int]:
             paths = output_paths(wave)
@@ -304,7 +305,7 @@ def _render_and_write(
                 changed = {p: k for p, k in wanted.items() if p not in same}
                 flat = {p: f"{prefix}p{i}" for i, p in enumerate(changed)}  # beside render_files' "{prefix}{i}"
                 name_of = (lambda p: p) if against is None else flat.__getitem__
-                taken = take_stored(plan.site.config.root, changed, staging, name_of)
+                taken = preview.take(changed, staging, name_of)
                 staged.update(taken)
                 report.from_preview += len(taken)
             todo = [o for o, p in zip(wave, paths, strict=True) if p not in same and p not in taken]

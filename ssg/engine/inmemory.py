@@ -252,7 +252,7 @@ def render_site(
     store = memory.store if memory is not None else None
     inputs = ""
     digest_inputs = bool(store or (early and recorded))  # for the start of this preview or the next
-    if memory is not None and sources is not None and beside is not None and digest_inputs and _first(memory):
+    if memory is not None and sources is not None and beside is not None and digest_inputs and _left_before(memory):
         inputs = input_digest(config, options, sources + read_page_sources(config), beside)
         as_left = _files_as_left(config, options, memory, inputs) if early is not None else None
         if as_left is not None and early is not None:
@@ -324,7 +324,7 @@ def render_site(
     return Rendered(plan.site, files)
 
 
-def _first(memory: MemoryCache) -> bool:
+def _left_before(memory: MemoryCache) -> bool:
     """Tell whether a preview's build may publish the files as an earlier build left them (its first build)."""
     return bool(memory.recorded or memory.placed)
 

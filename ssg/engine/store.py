@@ -147,28 +147,32 @@ class FileStore:
                             os.unlink(entry.path)
 
 
-def take_stored(
-    root: Path, wanted: Mapping[str, str], staging: Path, name_of: Callable[[str], str]
-) -> dict[str, Staged]:
-    """Put into `staging` the files an earlier `ssg serve` of the site rendered with the keys `wanted` (by output
-    path), each under `name_of(path)`; return their stamps and names. The preview's store is only read: each file
-    is a hard link to the stored one (a copy across file systems), taken only if it is still as recorded.
-    """
-    stored = load_serve_index(root).stored
-    if not stored:
-        return {}
-    files = os.path.join(root, FOLDER, SERVE_FOLDER, FILES_FOLDER, "")
-    taken: dict[str, Staged] = {}
-    for path, key in wanted.items():
-        stamp = stored.get(key)
-        if stamp is None:
-            continue
-        name = name_of(path)
-        target = os.path.join(staging, name)
-        if _link_or_copy(Stored(files + key, *stamp), target):
-            status = os.lstat(target)
-            taken[path] = (status.st_size, status.st_mtime_ns, name)
-    return taken
+class PreviewFiles:
+    """The files an earlier `ssg serve` of the site left in its store, for `ssg build` to take; only read, and
+    its index only when first asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = os.path.join(root, FOLDER, SERVE_FOLDER, FILES_FOLDER, "")
+        self._stored: dict[str, tuple[int, int]] | None = None
+
+    def take(self, wanted: Mapping[str, str], staging: Path, name_of: Callable[[str], str]) -> dict[str, Staged]:
+        """Put into `staging` the files rendered with the keys `wanted` (by output path), each under
+        `name_of(path)`; return their stamps and names. Each is a hard link to the stored file (a copy across
+        file systems), taken only if that file is still as recorded."""
+        if self._stored is None:
+            self._stored = load_serve_index(self.root).stored
+        taken: dict[str, Staged] = {}
+        for path, key in wanted.items():
+            stamp = self._stored.get(key)
+            if stamp is None:
+                continue
+            name = name_of(path)
+            target = os.path.join(staging, name)
+            if _link_or_copy(Stored(self.files + key, *stamp), target):
+                status = os.lstat(target)
+                taken[path] = (status.st_size, status.st_mtime_ns, name)
+        return taken
 
 
 def _link_or_copy(stored: Stored, target: str) -> bool:
